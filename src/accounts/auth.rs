@@ -1,0 +1,71 @@
+//! Who is calling: the session's user, checked against the database on every request.
+
+use tower_sessions::Session;
+
+use crate::{
+    db::users::{self, UserRecord},
+    error::AppError,
+    ids::UserId,
+    server::state::AppState,
+    timestamp::Timestamp,
+};
+
+const USER_KEY: &str = "user_id";
+/// When the session was last refreshed (Unix seconds).
+const SEEN_KEY: &str = "seen";
+/// Sessions expire after a period of inactivity; refreshing the expiry on every request would
+/// write to the database on every page view, so it is refreshed at most this often.
+const REFRESH_EVERY_SECS: i64 = 3600;
+
+fn session_error(e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "session store error");
+    AppError::Internal
+}
+
+/// The session of the current request.
+pub async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>()
+        .await
+        .map_err(session_error)
+}
+
+/// The signed-in user, if any. A session whose user no longer exists is ended.
+pub async fn current_user(state: &AppState) -> Result<Option<UserRecord>, AppError> {
+    let session = session().await?;
+    let Some(id) = session.get::<UserId>(USER_KEY).await.map_err(session_error)? else {
+        return Ok(None);
+    };
+    let mut c = state.db.conn().await?;
+    let Some(user) = users::find_by_id(&mut c, id).await? else {
+        session.flush().await.map_err(session_error)?;
+        return Ok(None);
+    };
+    let now = Timestamp::now().unix_millis() / 1000;
+    let seen: i64 = session.get(SEEN_KEY).await.map_err(session_error)?.unwrap_or(0);
+    if now - seen >= REFRESH_EVERY_SECS {
+        session.insert(SEEN_KEY, now).await.map_err(session_error)?;
+    }
+    Ok(Some(user))
+}
+
+/// The signed-in user, or "please sign in".
+pub async fn require_user(state: &AppState) -> Result<UserRecord, AppError> {
+    current_user(state).await?.ok_or(AppError::Unauthenticated)
+}
+
+/// Starts a signed-in session under a new id, so that an id planted before sign-in is useless.
+pub async fn begin_session(user: UserId) -> Result<(), AppError> {
+    let session = session().await?;
+    session.cycle_id().await.map_err(session_error)?;
+    session.insert(USER_KEY, user).await.map_err(session_error)?;
+    session
+        .insert(SEEN_KEY, Timestamp::now().unix_millis() / 1000)
+        .await
+        .map_err(session_error)?;
+    Ok(())
+}
+
+/// Ends the session: deleted from the store, the cookie cleared.
+pub async fn end_session() -> Result<(), AppError> {
+    session().await?.flush().await.map_err(session_error)
+}

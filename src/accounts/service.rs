@@ -1,0 +1,224 @@
+//! Account operations, below the server functions and above the data layer.
+
+use std::collections::BTreeMap;
+
+use crate::{
+    accounts::{Current, Me, OrganizationPlace, ValidSignUp, WorkspacePlace},
+    db::{
+        DbError, Exec,
+        organizations::{self, MembershipRecord},
+        users::{self, NewUser, UserRecord},
+        workspaces::{self, NewWorkspace, ReachableWorkspace},
+    },
+    error::AppError,
+    ids::{OrganizationId, UserId, WorkspaceId},
+    roles::Role,
+    server::state::AppState,
+    timestamp::Timestamp,
+};
+
+/// The name of the workspace every new organization starts with.
+pub const FIRST_WORKSPACE_NAME: &str = "Main";
+
+/// Creates the user, their organization (with them as admin) and its first workspace, in one
+/// transaction: either all of it exists afterwards or none of it.
+pub async fn sign_up(state: &AppState, input: ValidSignUp) -> Result<UserId, AppError> {
+    let hash = state.passwords.hash(input.password).await?;
+    let now = Timestamp::now();
+    let user = UserId::new();
+    let organization = OrganizationId::new();
+    let workspace = WorkspaceId::new();
+
+    let mut tx = state.db.begin().await?;
+    let created = users::create(
+        &mut tx,
+        NewUser {
+            id: user,
+            email: &input.email,
+            name: &input.name,
+            password_hash: &hash,
+            now,
+        },
+    )
+    .await;
+    match created {
+        Err(DbError::UniqueViolation) => {
+            return Err(AppError::field(
+                "email",
+                "An account with this email already exists. Sign in instead.",
+            ));
+        }
+        other => other?,
+    }
+    organizations::create(&mut tx, organization, &input.organization, now).await?;
+    organizations::add_member(&mut tx, organization, user, Role::Admin, now).await?;
+    workspaces::create(
+        &mut tx,
+        NewWorkspace {
+            id: workspace,
+            organization,
+            name: FIRST_WORKSPACE_NAME,
+            description: "",
+            created_by: user,
+            now,
+        },
+    )
+    .await?;
+    workspaces::grant(&mut tx, workspace, user, Role::Admin, now).await?;
+    users::set_last_used(&mut tx, user, organization, Some(workspace)).await?;
+    tx.commit().await?;
+    tracing::info!(%user, %organization, "new account");
+    Ok(user)
+}
+
+/// The user whose email and password match. An unknown email costs the same time as a wrong
+/// password and answers the same error.
+pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<UserId, AppError> {
+    let user = {
+        let mut c = state.db.conn().await?;
+        users::find_by_email(&mut c, email).await?
+    };
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let matches = state.passwords.verify(password, stored).await?;
+    match user {
+        Some(user) if matches => Ok(user.id),
+        _ => Err(AppError::InvalidCredentials),
+    }
+}
+
+/// Everything the user can reach, read in two queries.
+pub struct Reach {
+    pub memberships: Vec<MembershipRecord>,
+    pub workspaces: Vec<ReachableWorkspace>,
+}
+
+impl Reach {
+    pub async fn load(c: &mut impl Exec, user: UserId) -> Result<Reach, DbError> {
+        Ok(Reach {
+            memberships: organizations::memberships_of(c, user).await?,
+            workspaces: workspaces::reachable_by(c, user).await?,
+        })
+    }
+
+    /// Organizations by name, each with its reachable workspaces. An organization the user
+    /// is no member of, but a guest in one of its workspaces, appears with the role guest.
+    pub fn places(&self) -> Vec<OrganizationPlace> {
+        let mut by_id: BTreeMap<OrganizationId, OrganizationPlace> = BTreeMap::new();
+        for m in &self.memberships {
+            by_id.insert(
+                m.organization_id,
+                OrganizationPlace {
+                    id: m.organization_id,
+                    name: m.name.clone(),
+                    role: m.role,
+                    workspaces: Vec::new(),
+                },
+            );
+        }
+        for w in &self.workspaces {
+            let Some(role) = w.role() else { continue };
+            let org = by_id
+                .entry(w.organization_id)
+                .or_insert_with(|| OrganizationPlace {
+                    id: w.organization_id,
+                    name: w.organization_name.clone(),
+                    role: Role::Guest,
+                    workspaces: Vec::new(),
+                });
+            org.workspaces.push(WorkspacePlace {
+                id: w.id,
+                name: w.name.clone(),
+                role,
+            });
+        }
+        let mut places: Vec<_> = by_id.into_values().collect();
+        places.sort_by(|a, b| {
+            (a.name.to_lowercase(), a.id).cmp(&(b.name.to_lowercase(), b.id))
+        });
+        places
+    }
+}
+
+/// Where the user is: the organization and workspace they used last when they still reach
+/// them, otherwise the first of each.
+pub fn current(
+    places: &[OrganizationPlace],
+    last_organization: Option<OrganizationId>,
+    last_workspace: Option<WorkspaceId>,
+) -> Option<Current> {
+    let org = last_organization
+        .and_then(|id| places.iter().find(|o| o.id == id))
+        .or_else(|| places.first())?;
+    let workspace = last_workspace
+        .filter(|id| org.workspaces.iter().any(|w| w.id == *id))
+        .or_else(|| org.workspaces.first().map(|w| w.id));
+    Some(Current {
+        organization: org.id,
+        workspace,
+    })
+}
+
+pub async fn me(state: &AppState, user: &UserRecord) -> Result<Me, AppError> {
+    let mut c = state.db.conn().await?;
+    let reach = Reach::load(&mut c, user.id).await?;
+    let organizations = reach.places();
+    let current = current(
+        &organizations,
+        user.last_organization_id,
+        user.last_workspace_id,
+    );
+    Ok(Me {
+        id: user.id,
+        name: user.name.clone(),
+        email: user.email.clone(),
+        organizations,
+        current,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+
+    fn org(n: u128, name: &str, role: Role, ws: &[u128]) -> OrganizationPlace {
+        OrganizationPlace {
+            id: OrganizationId(Uuid::from_u128(n)),
+            name: name.into(),
+            role,
+            workspaces: ws
+                .iter()
+                .map(|w| WorkspacePlace {
+                    id: WorkspaceId(Uuid::from_u128(*w)),
+                    name: format!("w{w}"),
+                    role,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn current_prefers_the_last_used_place_while_it_is_reachable() {
+        let places = vec![
+            org(1, "A", Role::Admin, &[10, 11]),
+            org(2, "B", Role::Guest, &[20]),
+            org(3, "C", Role::Member, &[]),
+        ];
+        let ws = |n| WorkspaceId(Uuid::from_u128(n));
+        let o = |n| OrganizationId(Uuid::from_u128(n));
+
+        let c = current(&places, Some(o(1)), Some(ws(11))).unwrap();
+        assert_eq!((c.organization, c.workspace), (o(1), Some(ws(11))));
+        // A workspace of another organization is not current in this one.
+        let c = current(&places, Some(o(1)), Some(ws(20))).unwrap();
+        assert_eq!((c.organization, c.workspace), (o(1), Some(ws(10))));
+        // An organization the user left falls back to the first.
+        let c = current(&places, Some(o(9)), Some(ws(20))).unwrap();
+        assert_eq!((c.organization, c.workspace), (o(1), Some(ws(10))));
+        // An organization without workspaces has no current workspace.
+        let c = current(&places, Some(o(3)), None).unwrap();
+        assert_eq!((c.organization, c.workspace), (o(3), None));
+        assert!(current(&[], Some(o(1)), None).is_none());
+    }
+}

@@ -1,0 +1,80 @@
+//! The `users` table.
+
+use crate::{
+    db::{DbError, Exec},
+    ids::{OrganizationId, UserId, WorkspaceId},
+    timestamp::Timestamp,
+};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub created_at: Timestamp,
+    pub last_organization_id: Option<OrganizationId>,
+    pub last_workspace_id: Option<WorkspaceId>,
+}
+
+const COLUMNS: &str =
+    "id, email, name, password_hash, created_at, last_organization_id, last_workspace_id";
+
+pub struct NewUser<'a> {
+    pub id: UserId,
+    /// Already normalised.
+    pub email: &'a str,
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub now: Timestamp,
+}
+
+/// Inserts a user. A taken email answers [`DbError::UniqueViolation`].
+pub async fn create(c: &mut impl Exec, user: NewUser<'_>) -> Result<(), DbError> {
+    run!(c, x => sqlx::query(
+        "INSERT INTO users (id, email, name, password_hash, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(user.id)
+    .bind(user.email)
+    .bind(user.name)
+    .bind(user.password_hash)
+    .bind(user.now)
+    .execute(x)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn find_by_id(c: &mut impl Exec, id: UserId) -> Result<Option<UserRecord>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
+    Ok(run!(c, x => sqlx::query_as(&sql).bind(id).fetch_optional(x).await)?)
+}
+
+/// `email` must be normalised the way it was stored.
+pub async fn find_by_email(
+    c: &mut impl Exec,
+    email: &str,
+) -> Result<Option<UserRecord>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE email = $1");
+    Ok(run!(c, x => sqlx::query_as(&sql).bind(email).fetch_optional(x).await)?)
+}
+
+/// Remembers where the user was, so that the next sign-in starts there.
+pub async fn set_last_used(
+    c: &mut impl Exec,
+    id: UserId,
+    organization: OrganizationId,
+    workspace: Option<WorkspaceId>,
+) -> Result<(), DbError> {
+    run!(c, x => sqlx::query(
+        "UPDATE users SET last_organization_id = $2, last_workspace_id = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(organization)
+    .bind(workspace)
+    .execute(x)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}

@@ -1,0 +1,147 @@
+//! The `workspaces` and `workspace_members` tables.
+
+use crate::{
+    db::{DbError, Exec},
+    ids::{OrganizationId, UserId, WorkspaceId},
+    roles::Role,
+    timestamp::Timestamp,
+};
+
+pub struct NewWorkspace<'a> {
+    pub id: WorkspaceId,
+    pub organization: OrganizationId,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub created_by: UserId,
+    pub now: Timestamp,
+}
+
+/// A workspace `user` can reach, with the two grants its role is made of.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReachableWorkspace {
+    pub id: WorkspaceId,
+    pub name: String,
+    pub description: String,
+    pub created_at: Timestamp,
+    pub organization_id: OrganizationId,
+    pub organization_name: String,
+    /// The user's organization membership, if any.
+    pub org_role: Option<Role>,
+    /// The user's explicit grant on this workspace, if any.
+    pub explicit_role: Option<Role>,
+}
+
+impl ReachableWorkspace {
+    pub fn role(&self) -> Option<Role> {
+        Role::effective_workspace_role(self.org_role, self.explicit_role)
+    }
+}
+
+/// Inserts a workspace. A name already used in the organization answers
+/// [`DbError::UniqueViolation`].
+pub async fn create(c: &mut impl Exec, ws: NewWorkspace<'_>) -> Result<(), DbError> {
+    run!(c, x => sqlx::query(
+        "INSERT INTO workspaces (id, organization_id, name, description, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(ws.id)
+    .bind(ws.organization)
+    .bind(ws.name)
+    .bind(ws.description)
+    .bind(ws.created_by)
+    .bind(ws.now)
+    .execute(x)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+/// Grants `user` an explicit role on the workspace, or raises/changes an existing grant.
+pub async fn grant(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+    user: UserId,
+    role: Role,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    run!(c, x => sqlx::query(
+        "INSERT INTO workspace_members (workspace_id, user_id, role, created_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role",
+    )
+    .bind(workspace)
+    .bind(user)
+    .bind(role)
+    .bind(now)
+    .execute(x)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+/// Every workspace `user` reaches through an organization membership or an explicit grant,
+/// ordered by organization name, then workspace name.
+pub async fn reachable_by(
+    c: &mut impl Exec,
+    user: UserId,
+) -> Result<Vec<ReachableWorkspace>, DbError> {
+    Ok(run!(c, x => sqlx::query_as(
+        "SELECT w.id, w.name, w.description, w.created_at,
+                o.id AS organization_id, o.name AS organization_name,
+                om.role AS org_role, wm.role AS explicit_role
+         FROM workspaces w
+         JOIN organizations o ON o.id = w.organization_id
+         LEFT JOIN organization_members om ON om.organization_id = w.organization_id AND om.user_id = $1
+         LEFT JOIN workspace_members wm ON wm.workspace_id = w.id AND wm.user_id = $1
+         WHERE om.user_id IS NOT NULL OR wm.user_id IS NOT NULL
+         ORDER BY o.name, o.id, w.name, w.id",
+    )
+    .bind(user)
+    .fetch_all(x)
+    .await)?)
+}
+
+pub async fn count_in_organization(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+) -> Result<i64, DbError> {
+    Ok(run!(c, x => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM workspaces WHERE organization_id = $1",
+    )
+    .bind(organization)
+    .fetch_one(x)
+    .await)?)
+}
+
+/// A workspace and the two grants `user` holds on it (both `None` for an outsider).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WorkspaceAccess {
+    pub organization_id: OrganizationId,
+    pub org_role: Option<Role>,
+    pub explicit_role: Option<Role>,
+}
+
+impl WorkspaceAccess {
+    pub fn role(&self) -> Option<Role> {
+        Role::effective_workspace_role(self.org_role, self.explicit_role)
+    }
+}
+
+/// `None` when the workspace does not exist.
+pub async fn access(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+    user: UserId,
+) -> Result<Option<WorkspaceAccess>, DbError> {
+    Ok(run!(c, x => sqlx::query_as(
+        "SELECT w.organization_id, om.role AS org_role, wm.role AS explicit_role
+         FROM workspaces w
+         LEFT JOIN organization_members om ON om.organization_id = w.organization_id AND om.user_id = $2
+         LEFT JOIN workspace_members wm ON wm.workspace_id = w.id AND wm.user_id = $2
+         WHERE w.id = $1",
+    )
+    .bind(workspace)
+    .bind(user)
+    .fetch_optional(x)
+    .await)?)
+}

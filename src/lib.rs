@@ -1,0 +1,31 @@
+//! orgspace: organizations, members, workspaces and guests.
+//!
+//! One crate, built twice: with `ssr` it is the server (axum, sqlx, sessions), with `hydrate`
+//! the WebAssembly that makes the server-rendered pages interactive. Domains have a folder each
+//! (`accounts`, `organizations`, `workspaces`, `limits`), holding their shared types, their server
+//! functions (one per file) and their pages; server-only modules are behind `ssr`.
+
+pub mod accounts;
+pub mod app;
+pub mod error;
+pub mod ids;
+pub mod limits;
+pub mod organizations;
+pub mod roles;
+pub mod timestamp;
+pub mod ui;
+pub mod workspaces;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod policy;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

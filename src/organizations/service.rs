@@ -1,0 +1,79 @@
+//! Organization operations, below the server functions and above the data layer.
+
+use crate::{
+    accounts::service::{Reach, current},
+    db::{
+        organizations,
+        users::{self, UserRecord},
+    },
+    error::AppError,
+    ids::OrganizationId,
+    organizations::{Dashboard, DashboardWorkspace},
+    policy::{Operation, authorize},
+    server::state::AppState,
+};
+
+pub async fn dashboard(state: &AppState, user: &UserRecord) -> Result<Option<Dashboard>, AppError> {
+    let mut c = state.db.conn().await?;
+    let reach = Reach::load(&mut c, user.id).await?;
+    let places = reach.places();
+    let Some(here) = current(&places, user.last_organization_id, user.last_workspace_id) else {
+        return Ok(None);
+    };
+    let Some(place) = places.iter().find(|o| o.id == here.organization) else {
+        return Ok(None);
+    };
+    let role = authorize(Some(place.role), Operation::GetOrganization)?;
+    let organization = organizations::find_by_id(&mut c, place.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let member_count = match authorize(Some(role), Operation::GetOrganizationMembers) {
+        Ok(_) => Some(organizations::count_members(&mut c, place.id).await?),
+        Err(_) => None,
+    };
+    let workspaces = reach
+        .workspaces
+        .iter()
+        .filter(|w| w.organization_id == place.id)
+        .filter_map(|w| {
+            Some(DashboardWorkspace {
+                id: w.id,
+                name: w.name.clone(),
+                description: w.description.clone(),
+                role: w.role()?,
+                created_at: w.created_at,
+            })
+        })
+        .collect();
+    Ok(Some(Dashboard {
+        id: organization.id,
+        name: organization.name,
+        created_at: organization.created_at,
+        role,
+        member_count,
+        workspaces,
+        current_workspace: here.workspace,
+    }))
+}
+
+/// Makes `organization` current, staying in the last workspace when it belongs there.
+pub async fn switch(
+    state: &AppState,
+    user: &UserRecord,
+    organization: OrganizationId,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let reach = Reach::load(&mut tx, user.id).await?;
+    let places = reach.places();
+    let role = places
+        .iter()
+        .find(|o| o.id == organization)
+        .map(|o| o.role);
+    authorize(role, Operation::SetOrganization)?;
+    let here = current(&places, Some(organization), user.last_workspace_id)
+        .ok_or(AppError::NotFound)?;
+    users::set_last_used(&mut tx, user.id, here.organization, here.workspace).await?;
+    tx.commit().await?;
+    Ok(())
+}
+

@@ -1,0 +1,187 @@
+//! The `orgspace` command line: every flag has an environment equivalent and a default that
+//! works on a fresh machine.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::Parser;
+use url::Url;
+
+use crate::db::DEFAULT_URL;
+
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "orgspace",
+    version,
+    about = "Self-hosted organizations, members, workspaces and guests.",
+    long_about = "Self-hosted organizations, members, workspaces and guests.\n\n\
+        Serves the web dashboard and its API. With no flags it listens on 127.0.0.1:3000 and \
+        keeps its data in a SQLite file under ./data, created on first start."
+)]
+pub struct Cli {
+    /// Address and port to listen on.
+    #[arg(long, env = "ORGSPACE_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// sqlite://FILE (the default) or postgres://USER@HOST/DATABASE to share one database
+    /// between several instances.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_URL, hide_env_values = true)]
+    pub database_url: String,
+
+    /// The URL people reach orgspace at; the base of links in emails. Cookies are marked
+    /// Secure when it is https. Default: http://ADDR.
+    #[arg(long, env = "ORGSPACE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// smtp://USER:PASSWORD@HOST:PORT (STARTTLS), smtps://... (TLS) or smtp://HOST:PORT
+    /// without encryption for a local relay. Without it, invitation links are logged.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The folder of static files (pkg/, favicon). Default: `site` beside the binary, or
+    /// `../site` from it (the layout of a cargo build).
+    #[arg(long, env = "LEPTOS_SITE_ROOT")]
+    pub site_root: Option<PathBuf>,
+}
+
+/// Validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub database_url: String,
+    /// Without a trailing slash: `https://orgspace.example.com`.
+    pub public_url: String,
+    /// `scheme://host[:port]` of the public URL: what a browser sends as Origin.
+    pub public_origin: String,
+    pub secure_cookies: bool,
+    pub smtp_url: Option<Url>,
+    pub site_root: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("--public-url {0:?} is not a valid http(s) URL")]
+    PublicUrl(String),
+    #[error("--smtp-url is not valid: expected smtp://HOST:PORT or smtps://USER:PASSWORD@HOST:PORT")]
+    SmtpUrl,
+    #[error(
+        "cannot find the site folder (tried {0}); build it with `make build` or set LEPTOS_SITE_ROOT"
+    )]
+    SiteRoot(String),
+}
+
+impl Cli {
+    pub fn into_config(self) -> Result<Config, ConfigError> {
+        let public = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr));
+        let url = Url::parse(&public).map_err(|_| ConfigError::PublicUrl(public.clone()))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(ConfigError::PublicUrl(public));
+        }
+        let public_origin = url.origin().ascii_serialization();
+        let public_url = public.trim_end_matches('/').to_owned();
+
+        let smtp_url = match self.smtp_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(raw) => {
+                let url = Url::parse(raw).map_err(|_| ConfigError::SmtpUrl)?;
+                if !matches!(url.scheme(), "smtp" | "smtps") || url.host_str().is_none() {
+                    return Err(ConfigError::SmtpUrl);
+                }
+                Some(url)
+            }
+        };
+
+        Ok(Config {
+            addr: self.addr,
+            database_url: self.database_url,
+            secure_cookies: url.scheme() == "https",
+            public_url,
+            public_origin,
+            smtp_url,
+            site_root: find_site_root(self.site_root)?,
+        })
+    }
+}
+
+fn find_site_root(explicit: Option<PathBuf>) -> Result<PathBuf, ConfigError> {
+    let mut tried = Vec::new();
+    let candidates = match explicit {
+        Some(path) => vec![path],
+        None => {
+            let exe_dir = std::env::current_exe()
+                .ok()
+                .and_then(|p| p.parent().map(PathBuf::from));
+            exe_dir
+                .map(|dir| vec![dir.join("site"), dir.join("../site")])
+                .unwrap_or_default()
+        }
+    };
+    for dir in candidates {
+        if dir.join("pkg").is_dir() {
+            return Ok(dir.canonicalize().unwrap_or(dir));
+        }
+        tried.push(dir.display().to_string());
+    }
+    Err(ConfigError::SiteRoot(tried.join(", ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cli(args: &[&str]) -> Cli {
+        let mut all = vec!["orgspace"];
+        all.extend_from_slice(args);
+        Cli::try_parse_from(all).expect("parses")
+    }
+
+    fn with_site(mut c: Cli) -> Cli {
+        let dir = std::env::temp_dir().join(format!("orgspace-site-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("pkg")).unwrap();
+        c.site_root = Some(dir);
+        c
+    }
+
+    #[test]
+    fn defaults_work_on_a_fresh_machine() {
+        let c = with_site(cli(&[])).into_config().unwrap();
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_url, "http://127.0.0.1:3000");
+        assert_eq!(c.public_origin, "http://127.0.0.1:3000");
+        assert!(!c.secure_cookies);
+        assert!(c.smtp_url.is_none());
+    }
+
+    #[test]
+    fn https_public_url_means_secure_cookies() {
+        let c = with_site(cli(&["--public-url", "https://orgs.example.com/"]))
+            .into_config()
+            .unwrap();
+        assert_eq!(c.public_url, "https://orgs.example.com");
+        assert_eq!(c.public_origin, "https://orgs.example.com");
+        assert!(c.secure_cookies);
+    }
+
+    #[test]
+    fn bad_urls_are_refused_with_a_clear_message() {
+        let e = with_site(cli(&["--public-url", "orgs.example.com"]))
+            .into_config()
+            .unwrap_err();
+        assert!(e.to_string().contains("--public-url"));
+        let e = with_site(cli(&["--smtp-url", "http://mail"]))
+            .into_config()
+            .unwrap_err();
+        assert!(e.to_string().contains("--smtp-url"));
+        assert!(Cli::try_parse_from(["orgspace", "--addr", "nonsense"]).is_err());
+    }
+
+    #[test]
+    fn missing_site_folder_says_how_to_build_it() {
+        let mut c = cli(&[]);
+        c.site_root = Some(PathBuf::from("/nonexistent/site"));
+        let e = c.into_config().unwrap_err();
+        assert!(e.to_string().contains("make build"), "{e}");
+    }
+}

@@ -1,0 +1,197 @@
+//! The HTTP server: configuration, state, the router and its middleware, start and stop.
+
+pub mod config;
+pub mod errors;
+pub mod security;
+pub mod sessions;
+pub mod state;
+
+use std::{sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    extract::State,
+    http::{HeaderValue, StatusCode, header},
+    middleware,
+    response::IntoResponse,
+    routing::get,
+};
+use leptos::config::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::{
+    compression::{CompressionLayer, CompressionLevel},
+    limit::RequestBodyLimitLayer,
+    services::ServeDir,
+    set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
+
+use crate::{
+    accounts::password::Passwords,
+    app::{App, shell},
+    db::{Db, DbError},
+    server::{config::Config, sessions::Store, state::AppState},
+};
+
+/// Requests larger than this are refused before they are read: every form and API call of
+/// orgspace fits in a fraction of it.
+pub const MAX_REQUEST_BODY: usize = 256 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database: {0}")]
+    Db(#[from] DbError),
+    #[error("session store: {0}")]
+    Sessions(#[from] sqlx::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Connects to the database, migrates it and builds the state every handler shares.
+pub async fn prepare(config: Config) -> Result<AppState, StartError> {
+    let db = Db::connect(&config.database_url).await?;
+    state_over(config, db, Passwords::for_this_machine()).await
+}
+
+/// Migrates `db` (the application's tables and the session store's) and builds the state.
+pub async fn state_over(
+    config: Config,
+    db: Db,
+    passwords: Passwords,
+) -> Result<AppState, StartError> {
+    db.migrate().await?;
+    Store::for_db(&db).migrate().await?;
+    let leptos = LeptosOptions::builder()
+        .output_name("orgspace")
+        .site_root(config.site_root.to_string_lossy().as_ref())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+        passwords,
+        leptos,
+    })
+}
+
+/// The whole application as one axum router.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let pkg_dir = state.config.site_root.join("pkg");
+    // The bundle's names do not change between builds yet, so browsers revalidate it (cheaply,
+    // with If-Modified-Since) rather than keep it.
+    let pkg = Router::new()
+        .fallback_service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+    let sessions = Store::for_db(&state.db).layer(state.config.secure_cookies);
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .nest("/pkg", pkg)
+        .leptos_routes(&state, routes, {
+            let options = state.leptos.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(errors::server_fn_error_status))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::refuse_cross_site,
+        ))
+        .layer(middleware::from_fn(security::standard_headers))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+        .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Alive: the process answers.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Ready: the database answers too.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let addr = config.addr;
+    let state = prepare(config).await?;
+    spawn_session_cleanup(&state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })?;
+    tracing::info!(
+        "orgspace listening on http://{addr} ({:?} database)",
+        state.db.backend()
+    );
+    let db = state.db.clone();
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)?;
+    db.close().await;
+    tracing::info!("orgspace stopped");
+    Ok(())
+}
+
+fn spawn_session_cleanup(state: &AppState) {
+    let store = Store::for_db(&state.db);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(e) = store.delete_expired_now().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

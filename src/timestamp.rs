@@ -1,0 +1,170 @@
+//! A UTC instant with millisecond precision, shared by server and browser.
+//!
+//! It travels as Unix milliseconds and prints as ISO 8601 (`2022-03-31T22:59:56.000Z`), the
+//! format of spec.md §2. The calendar arithmetic is done here rather than with a date crate so
+//! that the browser bundle stays small.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    pub const fn from_unix_millis(ms: i64) -> Self {
+        Self(ms)
+    }
+
+    pub const fn unix_millis(self) -> i64 {
+        self.0
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn now() -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        Self(i64::try_from(now.as_millis()).unwrap_or(i64::MAX))
+    }
+
+    #[cfg(feature = "ssr")]
+    pub fn plus_seconds(self, seconds: i64) -> Self {
+        Self(self.0.saturating_add(seconds.saturating_mul(1000)))
+    }
+
+    /// (year, month 1-12, day 1-31)
+    pub fn date(self) -> (i64, u32, u32) {
+        civil_from_days(self.0.div_euclid(86_400_000))
+    }
+
+    /// `2026-11-29`
+    pub fn date_string(self) -> String {
+        let (y, m, d) = self.date();
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+
+    /// `Nov 29, 2026`: for people, where the ISO form is for machines.
+    pub fn human_date(self) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let (y, m, d) = self.date();
+        format!("{} {d}, {y}", MONTHS[(m - 1) as usize])
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms_of_day = self.0.rem_euclid(86_400_000);
+        let (h, rest) = (ms_of_day / 3_600_000, ms_of_day % 3_600_000);
+        let (min, rest) = (rest / 60_000, rest % 60_000);
+        let (s, ms) = (rest / 1000, rest % 1000);
+        write!(f, "{}T{h:02}:{min:02}:{s:02}.{ms:03}Z", self.date_string())
+    }
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(feature = "ssr")]
+mod sql {
+    //! SQLite stores an INTEGER of Unix milliseconds (it compares and sorts correctly, unlike
+    //! text with a varying number of fraction digits); PostgreSQL a real TIMESTAMPTZ.
+
+    use sqlx::{
+        Decode, Encode, Postgres, Sqlite, Type,
+        encode::IsNull,
+        error::BoxDynError,
+        postgres::{PgArgumentBuffer, PgTypeInfo, PgValueRef},
+        sqlite::{SqliteArgumentValue, SqliteTypeInfo, SqliteValueRef},
+    };
+    use time::OffsetDateTime;
+
+    use super::Timestamp;
+
+    impl Type<Sqlite> for Timestamp {
+        fn type_info() -> SqliteTypeInfo {
+            <i64 as Type<Sqlite>>::type_info()
+        }
+        fn compatible(ty: &SqliteTypeInfo) -> bool {
+            <i64 as Type<Sqlite>>::compatible(ty)
+        }
+    }
+
+    impl<'q> Encode<'q, Sqlite> for Timestamp {
+        fn encode_by_ref(
+            &self,
+            buf: &mut Vec<SqliteArgumentValue<'q>>,
+        ) -> Result<IsNull, BoxDynError> {
+            <i64 as Encode<'q, Sqlite>>::encode_by_ref(&self.0, buf)
+        }
+    }
+
+    impl<'r> Decode<'r, Sqlite> for Timestamp {
+        fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
+            Ok(Self(<i64 as Decode<'r, Sqlite>>::decode(value)?))
+        }
+    }
+
+    impl Type<Postgres> for Timestamp {
+        fn type_info() -> PgTypeInfo {
+            <OffsetDateTime as Type<Postgres>>::type_info()
+        }
+    }
+
+    impl Encode<'_, Postgres> for Timestamp {
+        fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+            let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.0) * 1_000_000)?;
+            <OffsetDateTime as Encode<'_, Postgres>>::encode(at, buf)
+        }
+    }
+
+    impl<'r> Decode<'r, Postgres> for Timestamp {
+        fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
+            let at = <OffsetDateTime as Decode<'r, Postgres>>::decode(value)?;
+            Ok(Self(i64::try_from(at.unix_timestamp_nanos() / 1_000_000)?))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prints_iso_8601_with_milliseconds() {
+        assert_eq!(Timestamp(0).to_string(), "1970-01-01T00:00:00.000Z");
+        // 2022-03-31T22:59:56.000Z, the example of spec.md §2
+        assert_eq!(
+            Timestamp(1_648_767_596_000).to_string(),
+            "2022-03-31T22:59:56.000Z"
+        );
+        assert_eq!(
+            Timestamp(1_795_929_880_123).to_string(),
+            "2026-11-29T05:24:40.123Z"
+        );
+        assert_eq!(Timestamp(-1).to_string(), "1969-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn leap_days_and_human_dates() {
+        // 2024-02-29T12:00:00Z
+        assert_eq!(Timestamp(1_709_208_000_000).date(), (2024, 2, 29));
+        assert_eq!(Timestamp(1_709_208_000_000).human_date(), "Feb 29, 2024");
+        // 2000-03-01: the 400-year rule
+        assert_eq!(Timestamp(951_868_800_000).date(), (2000, 3, 1));
+    }
+}

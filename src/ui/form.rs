@@ -1,0 +1,87 @@
+//! Form fields with their errors beside them, and the alert for errors about the whole form.
+
+use leptos::prelude::*;
+
+use crate::error::{AppError, FieldErrors};
+
+/// A labelled input. Its error comes from the browser's own check of the form (`client`) or
+/// from the server's answer (`server`), whichever speaks.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] maxlength: Option<usize>,
+    #[prop(optional)] minlength: Option<usize>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] autofocus: bool,
+    #[prop(into)] client: Signal<FieldErrors>,
+    #[prop(into)] server: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let described = format!("{id}-note");
+    let error = move || {
+        client
+            .read()
+            .get(name)
+            .map(str::to_owned)
+            .or_else(|| server.read().as_ref()?.field_message(name).map(str::to_owned))
+    };
+    view! {
+        <div class="field" class:invalid=move || error().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                maxlength=maxlength
+                minlength=minlength
+                value=value
+                autofocus=autofocus
+                required
+                aria-invalid=move || error().is_some().then_some("true")
+                aria-describedby=described.clone()
+            />
+            <p class="field-note" id=described>
+                {move || match error() {
+                    Some(message) => view! { <span class="field-error">{message}</span> }.into_any(),
+                    None => hint.map(|h| view! { <span class="field-hint">{h}</span> }).into_any(),
+                }}
+            </p>
+        </div>
+    }
+}
+
+/// Shows an error that is not about one field (a wrong password, a server failure).
+#[component]
+pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, AppError::Validation(_)))
+            .map(|e| {
+                view! {
+                    <div class="alert alert-error" role="alert">
+                        {e.to_string()}
+                    </div>
+                }
+            })
+    }
+}
+
+/// A submit button that shows progress while its action runs.
+#[component]
+pub fn SubmitButton(
+    label: &'static str,
+    pending_label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class="button primary wide" aria-busy=move || pending.get().then_some("true")>
+            {move || if pending.get() { pending_label } else { label }}
+        </button>
+    }
+}

@@ -1,0 +1,228 @@
+//! The frame around every page: the signed-in shell (header, switcher, user menu, navigation)
+//! and the centred card of the sign-in and sign-up pages.
+
+use leptos::{either::Either, html, prelude::*};
+use leptos_router::{
+    components::{A, Outlet, Redirect},
+    hooks::use_location,
+};
+
+use crate::{
+    accounts::Me,
+    ui::{RoleBadge, session::SessionContext, urlencode},
+};
+
+/// The orgspace mark: four squares, one of them filled.
+#[component]
+pub fn Logo() -> impl IntoView {
+    view! {
+        <svg class="logo" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true">
+            <rect x="2" y="2" width="9" height="9" rx="2.5" class="logo-fill"/>
+            <rect x="13" y="2" width="9" height="9" rx="2.5" class="logo-line"/>
+            <rect x="2" y="13" width="9" height="9" rx="2.5" class="logo-line"/>
+            <rect x="13" y="13" width="9" height="9" rx="2.5" class="logo-line"/>
+        </svg>
+    }
+}
+
+/// Pages for signed-in users. Signed-out visitors are sent to sign in, and come back here after.
+#[component]
+pub fn AppLayout() -> impl IntoView {
+    let session = SessionContext::get();
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <div class="loading-screen" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                match session.me.await {
+                    Ok(Some(me)) => Either::Left(view! { <Shell me/> }),
+                    Ok(None) => {
+                        let here = location.pathname.get_untracked();
+                        let path = if here == "/" {
+                            "/signin".to_owned()
+                        } else {
+                            format!("/signin?next={}", urlencode(&here))
+                        };
+                        Either::Right(Either::Left(view! { <Redirect path/> }))
+                    }
+                    Err(e) => Either::Right(Either::Right(view! {
+                        <main class="standalone">
+                            <div class="card narrow center">
+                                <h1>"orgspace is unavailable"</h1>
+                                <p class="muted">{e.to_string()}</p>
+                                <a class="button" href="/">"Try again"</a>
+                            </div>
+                        </main>
+                    })),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Shell(me: Me) -> impl IntoView {
+    view! {
+        <div class="app">
+            <header class="topbar">
+                <a class="brand" href="/">
+                    <Logo/>
+                    <span>"orgspace"</span>
+                </a>
+                <Switcher me=me.clone()/>
+                <div class="topbar-spacer"></div>
+                <UserMenu me/>
+            </header>
+            <div class="frame">
+                <nav class="sidebar" aria-label="Main">
+                    <A href="/" exact=true>
+                        <span class="nav-icon" aria-hidden="true">"◧"</span>
+                        "Overview"
+                    </A>
+                    <A href="/workspaces">
+                        <span class="nav-icon" aria-hidden="true">"▦"</span>
+                        "Workspaces"
+                    </A>
+                </nav>
+                <main class="content" id="main">
+                    <Outlet/>
+                </main>
+            </div>
+        </div>
+    }
+}
+
+/// Closes a `<details>` menu once `version` moves (its action completed).
+fn close_on(details: NodeRef<html::Details>, version: impl Fn() -> usize + 'static) {
+    Effect::new(move |previous: Option<usize>| {
+        let now = version();
+        if previous.is_some_and(|p| p != now)
+            && let Some(el) = details.get_untracked()
+        {
+            el.set_open(false);
+        }
+        now
+    });
+}
+
+/// The current organization and workspace, and a menu of every workspace the user reaches,
+/// grouped by organization. A plain `<details>`, so it opens and switches without JavaScript.
+#[component]
+fn Switcher(me: Me) -> impl IntoView {
+    let session = SessionContext::get();
+    let details = NodeRef::<html::Details>::new();
+    close_on(details, move || {
+        session.switch_workspace.version().get() + session.switch_organization.version().get()
+    });
+    let org_name = me
+        .current_organization()
+        .map_or_else(|| "No organization".to_owned(), |o| o.name.clone());
+    let ws_name = me
+        .current_workspace()
+        .map_or_else(|| "No workspace".to_owned(), |w| w.name.clone());
+    let current_ws = me.current.as_ref().and_then(|c| c.workspace);
+    let current_org = me.current.as_ref().map(|c| c.organization);
+
+    let groups = me
+        .organizations
+        .into_iter()
+        .map(|org| {
+            let is_current_org = Some(org.id) == current_org;
+            let items = if org.workspaces.is_empty() {
+                Either::Left(view! {
+                    <ActionForm action=session.switch_organization>
+                        <input type="hidden" name="organization_id" value=org.id.to_string()/>
+                        <button type="submit" class="menu-item" aria-current=is_current_org.then_some("true")>
+                            <span class="menu-item-name">"Organization overview"</span>
+                            <span class="menu-item-note">"No workspaces yet"</span>
+                        </button>
+                    </ActionForm>
+                })
+            } else {
+                Either::Right(
+                    org.workspaces
+                        .into_iter()
+                        .map(|ws| {
+                            let is_current = Some(ws.id) == current_ws;
+                            view! {
+                                <ActionForm action=session.switch_workspace>
+                                    <input type="hidden" name="workspace_id" value=ws.id.to_string()/>
+                                    <button type="submit" class="menu-item" aria-current=is_current.then_some("true")>
+                                        <span class="menu-item-name">{ws.name}</span>
+                                        {is_current.then(|| view! { <span class="check" aria-label="current">"✓"</span> })}
+                                    </button>
+                                </ActionForm>
+                            }
+                        })
+                        .collect_view(),
+                )
+            };
+            let label = org.name.clone();
+            view! {
+                <div class="menu-group" role="group" aria-label=label>
+                    <div class="menu-heading">
+                        <span>{org.name}</span>
+                        <RoleBadge role=org.role/>
+                    </div>
+                    {items}
+                </div>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <details class="switcher dropdown" node_ref=details>
+            <summary title="Switch organization or workspace">
+                <span class="switcher-org">{org_name}</span>
+                <span class="switcher-sep" aria-hidden="true">"/"</span>
+                <span class="switcher-ws">{ws_name}</span>
+                <span class="chevron" aria-hidden="true"></span>
+            </summary>
+            <div class="dropdown-menu switcher-menu">
+                <p class="dropdown-title">"Switch workspace"</p>
+                {groups}
+            </div>
+        </details>
+    }
+}
+
+#[component]
+fn UserMenu(me: Me) -> impl IntoView {
+    let session = SessionContext::get();
+    let initials = me.initials();
+    view! {
+        <details class="user-menu dropdown">
+            <summary title="Account">
+                <span class="avatar" aria-hidden="true">{initials}</span>
+                <span class="user-name">{me.name.clone()}</span>
+                <span class="chevron" aria-hidden="true"></span>
+            </summary>
+            <div class="dropdown-menu align-right">
+                <div class="user-card">
+                    <strong>{me.name}</strong>
+                    <span class="muted">{me.email}</span>
+                </div>
+                <ActionForm action=session.sign_out>
+                    <button type="submit" class="menu-item">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </details>
+    }
+}
+
+/// The frame of the sign-in and sign-up pages.
+#[component]
+pub fn AuthLayout(title: &'static str, subtitle: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <main class="auth">
+            <a class="brand auth-brand" href="/">
+                <Logo/>
+                <span>"orgspace"</span>
+            </a>
+            <div class="card auth-card">
+                <h1>{title}</h1>
+                <p class="muted">{subtitle}</p>
+                {children()}
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,319 @@
+//! Test support: a fresh database per test on each backend, and an HTTP client that talks to
+//! the whole application router in process (cookies kept, an Origin sent like a browser does).
+
+#![allow(dead_code, reason = "each test binary uses a different part of this module")]
+
+use std::path::PathBuf;
+
+use axum::{
+    Router,
+    body::Body,
+    http::{HeaderMap, HeaderValue, Request, StatusCode, header},
+};
+use http_body_util::BodyExt;
+use orgspace::{
+    accounts::password::Passwords,
+    db::Db,
+    server::{self, config::Config, state::AppState},
+};
+use tower::ServiceExt;
+use uuid::Uuid;
+
+/// Where the PostgreSQL test databases are created.
+fn postgres_admin_url() -> String {
+    std::env::var("ORGSPACE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A database made for one test, dropped (or deleted) when the test ends.
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let path = std::env::temp_dir().join(format!("orgspace-test-{}.db", Uuid::now_v7()));
+        let url = format!("sqlite://{}", path.display());
+        let db = Db::connect(&url).await.expect("open the SQLite test database");
+        db.migrate().await.expect("migrate SQLite");
+        TestDb {
+            db,
+            url,
+            cleanup: Cleanup::Sqlite(path),
+        }
+    }
+
+    pub async fn postgres() -> TestDb {
+        let name = format!("orgspace_test_{}", Uuid::now_v7().simple());
+        let admin = Db::connect(&postgres_admin_url()).await.unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is needed for this test ({}): {e}. Set ORGSPACE_TEST_POSTGRES_URL to \
+                 a server where databases can be created.",
+                postgres_admin_url()
+            )
+        });
+        let Db::Postgres(pool) = &admin else {
+            unreachable!()
+        };
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(pool)
+            .await
+            .expect("create the test database");
+        admin.close().await;
+        let base = postgres_admin_url();
+        let url = match base.rsplit_once('/') {
+            Some((server, _)) => format!("{server}/{name}"),
+            None => unreachable!("the admin URL names a database"),
+        };
+        let db = Db::connect(&url).await.expect("connect to the test database");
+        db.migrate().await.expect("migrate PostgreSQL");
+        TestDb {
+            db,
+            url,
+            cleanup: Cleanup::Postgres(name),
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Cleanup::Postgres(name) => {
+                // Drop runs outside async code: a thread with its own runtime does the cleanup.
+                let name = name.clone();
+                let db = self.db.clone();
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
+                    rt.block_on(async move {
+                        db.close().await;
+                        if let Ok(Db::Postgres(admin)) = Db::connect(&postgres_admin_url()).await {
+                            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(&admin)
+                                .await;
+                            admin.close().await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+/// Runs an `async fn(TestDb)` once on SQLite and once on PostgreSQL, as two tests.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::$case($crate::common::TestDb::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::$case($crate::common::TestDb::postgres().await).await;
+                }
+            )*
+        }
+    };
+}
+
+pub const PUBLIC_URL: &str = "http://orgspace.test";
+
+/// The application over a test database, as one router.
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    site: PathBuf,
+}
+
+impl TestApp {
+    pub async fn new(test_db: &TestDb) -> TestApp {
+        Self::with_public_url(test_db, PUBLIC_URL).await
+    }
+
+    pub async fn with_public_url(test_db: &TestDb, public_url: &str) -> TestApp {
+        let site = std::env::temp_dir().join(format!("orgspace-site-{}", Uuid::now_v7()));
+        std::fs::create_dir_all(site.join("pkg")).expect("site folder");
+        std::fs::write(site.join("pkg/orgspace.css"), "body{}").expect("css");
+        let config = Config {
+            addr: "127.0.0.1:3000".parse().unwrap(),
+            database_url: test_db.url.clone(),
+            public_url: public_url.to_owned(),
+            public_origin: public_url.trim_end_matches('/').to_owned(),
+            secure_cookies: public_url.starts_with("https://"),
+            smtp_url: None,
+            site_root: site.clone(),
+        };
+        let state = server::state_over(config, test_db.db.clone(), Passwords::new(2))
+            .await
+            .expect("application state");
+        TestApp {
+            router: server::router(state.clone()),
+            state,
+            site,
+        }
+    }
+
+    /// A browser-like client with its own cookie jar.
+    pub fn client(&self) -> Client {
+        Client {
+            router: self.router.clone(),
+            cookie: None,
+            origin: Some(PUBLIC_URL.to_owned()),
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.site);
+    }
+}
+
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Response {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+pub struct Client {
+    router: Router,
+    /// The session cookie, `name=value`.
+    pub cookie: Option<String>,
+    /// Sent as `Origin` with every POST, as browsers do; `None` for a script.
+    pub origin: Option<String>,
+}
+
+impl Client {
+    pub async fn send(&mut self, request: Request<Body>) -> Response {
+        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        for set in headers.get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let pair = set.split(';').next().unwrap().trim();
+            if pair.starts_with("orgspace_session=") {
+                let expired = set.contains("Max-Age=0") || pair == "orgspace_session=";
+                self.cookie = (!expired).then(|| pair.to_owned());
+            }
+        }
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        Response {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    fn request(&self, method: &str, uri: &str) -> axum::http::request::Builder {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::HOST, "orgspace.test");
+        if let Some(cookie) = &self.cookie {
+            b = b.header(header::COOKIE, cookie);
+        }
+        b
+    }
+
+    pub async fn get(&mut self, uri: &str) -> Response {
+        let request = self
+            .request("GET", uri)
+            .header(header::ACCEPT, "text/html")
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Calls a server function the way the hydrated page does: a form-encoded POST that
+    /// answers JSON.
+    pub async fn call(&mut self, function: &str, form: &[(&str, &str)]) -> Response {
+        self.post(function, form, "application/json").await
+    }
+
+    /// Posts a form the way a browser without JavaScript does: it answers with a redirect.
+    pub async fn submit(&mut self, function: &str, form: &[(&str, &str)], referer: &str) -> Response {
+        let mut request = self.post_request(function, form, "text/html");
+        request
+            .headers_mut()
+            .insert(header::REFERER, HeaderValue::from_str(referer).unwrap());
+        self.send(request).await
+    }
+
+    async fn post(&mut self, function: &str, form: &[(&str, &str)], accept: &str) -> Response {
+        let request = self.post_request(function, form, accept);
+        self.send(request).await
+    }
+
+    fn post_request(&self, function: &str, form: &[(&str, &str)], accept: &str) -> Request<Body> {
+        let body = serde_urlencoded::to_string(form).unwrap();
+        let mut b = self
+            .request("POST", &format!("/api/{function}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_LENGTH, body.len())
+            .header(header::ACCEPT, accept);
+        if let Some(origin) = &self.origin {
+            b = b.header(header::ORIGIN, origin);
+        }
+        b.body(Body::from(body)).unwrap()
+    }
+
+    /// Signs up a new account with a unique email; answers (email, password).
+    pub async fn sign_up(&mut self, name: &str, organization: &str) -> (String, String) {
+        let email = format!("{}-{}@example.com", name.to_lowercase().replace(' ', "."), Uuid::now_v7().simple());
+        let password = "correct horse battery staple".to_owned();
+        let r = self
+            .call(
+                "sign_up",
+                &[
+                    ("name", name),
+                    ("email", &email),
+                    ("password", &password),
+                    ("organization", organization),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "sign up: {}", r.body);
+        (email, password)
+    }
+
+    pub async fn me(&mut self) -> serde_json::Value {
+        let r = self.call("get_me", &[]).await;
+        assert_eq!(r.status, StatusCode::OK, "get_me: {}", r.body);
+        r.json()
+    }
+}
