@@ -154,7 +154,10 @@ mod tests {
             limit: 50,
             usage: 50,
         };
-        assert_eq!(e.to_string(), "The Members limit is reached: 50 of 50 members used.");
+        assert_eq!(
+            e.to_string(),
+            "The Members limit is reached: 50 of 50 members used."
+        );
         assert_eq!(e.status(), 409);
     }
 
@@ -162,7 +165,10 @@ mod tests {
     fn one_field_error_reads_as_its_own_message() {
         let e = AppError::field("email", "Enter a valid email address.");
         assert_eq!(e.to_string(), "Enter a valid email address.");
-        assert_eq!(e.field_message("email"), Some("Enter a valid email address."));
+        assert_eq!(
+            e.field_message("email"),
+            Some("Enter a valid email address.")
+        );
         assert_eq!(e.field_message("name"), None);
         assert_eq!(e.status(), 422);
     }

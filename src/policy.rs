@@ -131,15 +131,51 @@ mod tests {
         //                                              guest  member admin
         (GetOrganization, Scope::Organization, [true, true, true]),
         (SetOrganization, Scope::Organization, [true, true, true]),
-        (GetOrganizationLimits, Scope::Organization, [false, true, true]),
-        (GetOrganizationMembers, Scope::Organization, [false, true, true]),
-        (AddOrganizationMember, Scope::Organization, [false, true, true]),
-        (AddOrganizationAdmin, Scope::Organization, [false, false, true]),
-        (GetOrganizationInvites, Scope::Organization, [false, true, true]),
-        (RemoveOrganizationInvitation, Scope::Organization, [false, true, true]),
-        (EditOrganizationMember, Scope::Organization, [false, false, true]),
-        (RemoveOrganizationMember, Scope::Organization, [false, false, true]),
-        (SetOrganizationLimit, Scope::Organization, [false, false, true]),
+        (
+            GetOrganizationLimits,
+            Scope::Organization,
+            [false, true, true],
+        ),
+        (
+            GetOrganizationMembers,
+            Scope::Organization,
+            [false, true, true],
+        ),
+        (
+            AddOrganizationMember,
+            Scope::Organization,
+            [false, true, true],
+        ),
+        (
+            AddOrganizationAdmin,
+            Scope::Organization,
+            [false, false, true],
+        ),
+        (
+            GetOrganizationInvites,
+            Scope::Organization,
+            [false, true, true],
+        ),
+        (
+            RemoveOrganizationInvitation,
+            Scope::Organization,
+            [false, true, true],
+        ),
+        (
+            EditOrganizationMember,
+            Scope::Organization,
+            [false, false, true],
+        ),
+        (
+            RemoveOrganizationMember,
+            Scope::Organization,
+            [false, false, true],
+        ),
+        (
+            SetOrganizationLimit,
+            Scope::Organization,
+            [false, false, true],
+        ),
         (EditOrganization, Scope::Organization, [false, false, true]),
         (CreateWorkspace, Scope::Organization, [false, true, true]),
         (GetWorkspace, Scope::Workspace, [true, true, true]),
@@ -149,7 +185,11 @@ mod tests {
         (GetWorkspaceInvites, Scope::Workspace, [false, true, true]),
         (AddWorkspaceGuest, Scope::Workspace, [false, true, true]),
         (RemoveWorkspaceGuest, Scope::Workspace, [false, true, true]),
-        (RemoveWorkspaceInvitation, Scope::Workspace, [false, true, true]),
+        (
+            RemoveWorkspaceInvitation,
+            Scope::Workspace,
+            [false, true, true],
+        ),
         (GetWorkspaceLimits, Scope::Workspace, [false, true, true]),
         (EditWorkspace, Scope::Workspace, [false, false, true]),
         (DeleteWorkspace, Scope::Workspace, [false, false, true]),
@@ -165,7 +205,10 @@ mod tests {
                 .find(|(o, ..)| *o == op)
                 .unwrap_or_else(|| panic!("{op:?} missing from the table"));
             assert_eq!(op.requirement().0, *scope, "{op:?} scope");
-            for (role, allowed) in [Role::Guest, Role::Member, Role::Admin].into_iter().zip(allowed) {
+            for (role, allowed) in [Role::Guest, Role::Member, Role::Admin]
+                .into_iter()
+                .zip(allowed)
+            {
                 let outcome = authorize(Some(role), op);
                 if *allowed {
                     assert_eq!(outcome, Ok(role), "{role:?} may {op:?}");

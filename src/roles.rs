@@ -46,7 +46,10 @@ impl Role {
 
     /// The effective workspace role: the highest of the explicit grant and the role implied by
     /// the organization membership.
-    pub fn effective_workspace_role(org_role: Option<Role>, explicit: Option<Role>) -> Option<Role> {
+    pub fn effective_workspace_role(
+        org_role: Option<Role>,
+        explicit: Option<Role>,
+    ) -> Option<Role> {
         let implied = org_role.and_then(Role::implied_workspace_role);
         implied.max(explicit)
     }

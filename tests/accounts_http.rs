@@ -60,7 +60,10 @@ async fn the_session_cookie_is_http_only_and_lax(t: TestDb) {
     let r = browser
         .call(
             "sign_in",
-            &[("email", "cookie@example.com"), ("password", "om nom nom nom")],
+            &[
+                ("email", "cookie@example.com"),
+                ("password", "om nom nom nom"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -132,15 +135,27 @@ async fn wrong_email_and_wrong_password_answer_the_same(t: TestDb) {
 
     let mut stranger = app.client();
     let wrong_password = stranger
-        .call("sign_in", &[("email", &email), ("password", "not the password")])
+        .call(
+            "sign_in",
+            &[("email", &email), ("password", "not the password")],
+        )
         .await;
     let wrong_email = stranger
-        .call("sign_in", &[("email", "nobody@example.com"), ("password", "not the password")])
+        .call(
+            "sign_in",
+            &[
+                ("email", "nobody@example.com"),
+                ("password", "not the password"),
+            ],
+        )
         .await;
     assert_eq!(wrong_password.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong_password.status, wrong_email.status);
     assert_eq!(wrong_password.body, wrong_email.body);
-    assert_eq!(wrong_password.json(), serde_json::json!("InvalidCredentials"));
+    assert_eq!(
+        wrong_password.json(),
+        serde_json::json!("InvalidCredentials")
+    );
     assert!(stranger.cookie.is_none());
 }
 
@@ -152,7 +167,10 @@ async fn sign_in_cycles_the_session_id_and_sign_out_ends_it_on_the_server(t: Tes
 
     // Signing in again (any case of the email) issues a new session id...
     let r = browser
-        .call("sign_in", &[("email", &email.to_uppercase()), ("password", &password)])
+        .call(
+            "sign_in",
+            &[("email", &email.to_uppercase()), ("password", &password)],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let after_sign_in = session_id(&browser);
@@ -217,21 +235,32 @@ async fn forms_work_without_javascript(t: TestDb) {
         .await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
     let back = r.header("location").unwrap().trim_end_matches('?');
-    assert_eq!(back, "http://orgspace.test/signup", "back where the form was");
+    assert_eq!(
+        back, "http://orgspace.test/signup",
+        "back where the form was"
+    );
     // Back on the sign-up page, now signed in: sent on to the dashboard.
     let r = browser.get("/signup").await;
     assert_eq!(r.status, StatusCode::FOUND);
     assert_eq!(r.header("location"), Some("/"));
     let r = browser.get("/").await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("Static Inc"), "the dashboard names the organization");
+    assert!(
+        r.body.contains("Static Inc"),
+        "the dashboard names the organization"
+    );
 
-    browser.submit("sign_out", &[], "http://orgspace.test/").await;
+    browser
+        .submit("sign_out", &[], "http://orgspace.test/")
+        .await;
     let mut fresh = app.client();
     let r = fresh
         .submit(
             "sign_in",
-            &[("email", "noscript@example.com"), ("password", "wrong password")],
+            &[
+                ("email", "noscript@example.com"),
+                ("password", "wrong password"),
+            ],
             "http://orgspace.test/signin",
         )
         .await;
@@ -242,7 +271,11 @@ async fn forms_work_without_javascript(t: TestDb) {
     let path = location.trim_start_matches("http://orgspace.test");
     let r = fresh.get(path).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("The email or password is incorrect."), "{}", r.body);
+    assert!(
+        r.body.contains("The email or password is incorrect."),
+        "{}",
+        r.body
+    );
 }
 
 async fn pages_redirect_by_session(t: TestDb) {
@@ -268,22 +301,43 @@ async fn switching_workspace_is_limited_to_reachable_ones(t: TestDb) {
     alice.sign_up("Alice", "Alice Org").await;
     let mut bob = app.client();
     bob.sign_up("Bob", "Bob Org").await;
-    let bobs_workspace = bob.me().await["current"]["workspace"].as_str().unwrap().to_owned();
-    let alices_workspace = alice.me().await["current"]["workspace"].as_str().unwrap().to_owned();
+    let bobs_workspace = bob.me().await["current"]["workspace"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let alices_workspace = alice.me().await["current"]["workspace"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     // Someone else's workspace and one that does not exist answer alike.
-    let foreign = alice.call("switch_workspace", &[("workspace_id", &bobs_workspace)]).await;
+    let foreign = alice
+        .call("switch_workspace", &[("workspace_id", &bobs_workspace)])
+        .await;
     let missing = alice
-        .call("switch_workspace", &[("workspace_id", &uuid::Uuid::now_v7().to_string())])
+        .call(
+            "switch_workspace",
+            &[("workspace_id", &uuid::Uuid::now_v7().to_string())],
+        )
         .await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND);
-    assert_eq!((foreign.status, foreign.body.clone()), (missing.status, missing.body));
-    let garbage = alice.call("switch_workspace", &[("workspace_id", "not-a-uuid")]).await;
+    assert_eq!(
+        (foreign.status, foreign.body.clone()),
+        (missing.status, missing.body)
+    );
+    let garbage = alice
+        .call("switch_workspace", &[("workspace_id", "not-a-uuid")])
+        .await;
     assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
 
-    let own = alice.call("switch_workspace", &[("workspace_id", &alices_workspace)]).await;
+    let own = alice
+        .call("switch_workspace", &[("workspace_id", &alices_workspace)])
+        .await;
     assert_eq!(own.status, StatusCode::OK, "{}", own.body);
-    let anonymous = app.client().call("switch_workspace", &[("workspace_id", &alices_workspace)]).await;
+    let anonymous = app
+        .client()
+        .call("switch_workspace", &[("workspace_id", &alices_workspace)])
+        .await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -305,7 +359,10 @@ async fn oversized_bodies_are_refused(t: TestDb) {
     let mut browser = app.client();
     let huge = "x".repeat(orgspace::server::MAX_REQUEST_BODY + 1);
     let r = browser
-        .call("sign_in", &[("email", "a@example.com"), ("password", &huge)])
+        .call(
+            "sign_in",
+            &[("email", "a@example.com"), ("password", &huge)],
+        )
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
@@ -315,7 +372,10 @@ async fn responses_carry_the_standard_headers(t: TestDb) {
     let r = app.client().get("/signin").await;
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(r.header("x-frame-options"), Some("DENY"));
-    assert_eq!(r.header("content-security-policy"), Some("frame-ancestors 'none'"));
+    assert_eq!(
+        r.header("content-security-policy"),
+        Some("frame-ancestors 'none'")
+    );
     assert_eq!(r.header("cache-control"), Some("no-store"));
 }
 

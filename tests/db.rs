@@ -38,7 +38,9 @@ async fn new_user(db: &Db, email: &str) -> UserId {
 async fn new_org(db: &Db, name: &str) -> OrganizationId {
     let id = OrganizationId::new();
     let mut c = db.conn().await.unwrap();
-    organizations::create(&mut c, id, name, Timestamp::now()).await.unwrap();
+    organizations::create(&mut c, id, name, Timestamp::now())
+        .await
+        .unwrap();
     id
 }
 
@@ -110,7 +112,9 @@ async fn roles_are_checked_by_the_schema(t: TestDb) {
     )
     .await;
     assert!(matches!(bogus, Err(DbError::CheckViolation)), "{bogus:?}");
-    organizations::add_member(&mut c, org, user, Role::Admin, Timestamp::now()).await.unwrap();
+    organizations::add_member(&mut c, org, user, Role::Admin, Timestamp::now())
+        .await
+        .unwrap();
     assert_eq!(
         organizations::member_role(&mut c, org, user).await.unwrap(),
         Some(Role::Admin)
@@ -120,9 +124,18 @@ async fn roles_are_checked_by_the_schema(t: TestDb) {
 async fn foreign_keys_are_enforced(t: TestDb) {
     let user = new_user(&t.db, "linus@example.com").await;
     let mut c = t.db.conn().await.unwrap();
-    let orphan =
-        organizations::add_member(&mut c, OrganizationId::new(), user, Role::Member, Timestamp::now()).await;
-    assert!(matches!(orphan, Err(DbError::ForeignKeyViolation)), "{orphan:?}");
+    let orphan = organizations::add_member(
+        &mut c,
+        OrganizationId::new(),
+        user,
+        Role::Member,
+        Timestamp::now(),
+    )
+    .await;
+    assert!(
+        matches!(orphan, Err(DbError::ForeignKeyViolation)),
+        "{orphan:?}"
+    );
 }
 
 async fn invitations_match_their_scope(t: TestDb) {
@@ -134,7 +147,10 @@ async fn invitations_match_their_scope(t: TestDb) {
                   VALUES ($1, $2, $3, $4, $5, $6, $7, $7 + 1)";
     let invite_pg = "INSERT INTO invitations (id, organization_id, workspace_id, token_hash, email, role, created_at, expires_at)
                   VALUES ($1, $2, $3, $4, $5, $6, $7, $7 + interval '1 day')";
-    let sql = match t.db { Db::Sqlite(_) => invite, Db::Postgres(_) => invite_pg };
+    let sql = match t.db {
+        Db::Sqlite(_) => invite,
+        Db::Postgres(_) => invite_pg,
+    };
     // A 16-byte token hash is refused: only SHA-256 digests (32 bytes) are stored.
     let short = insert_invitation(&t.db, sql, org, Some(ws), &[1; 16], "guest").await;
     assert!(matches!(short, Err(DbError::CheckViolation)), "{short:?}");
@@ -145,9 +161,16 @@ async fn invitations_match_their_scope(t: TestDb) {
     assert!(matches!(wrong, Err(DbError::CheckViolation)), "{wrong:?}");
     // The workspace must belong to the invitation's organization.
     let crossed = insert_invitation(&t.db, sql, other_org, Some(ws), &[4; 32], "guest").await;
-    assert!(matches!(crossed, Err(DbError::ForeignKeyViolation)), "{crossed:?}");
-    insert_invitation(&t.db, sql, org, Some(ws), &[5; 32], "guest").await.unwrap();
-    insert_invitation(&t.db, sql, org, None, &[6; 32], "member").await.unwrap();
+    assert!(
+        matches!(crossed, Err(DbError::ForeignKeyViolation)),
+        "{crossed:?}"
+    );
+    insert_invitation(&t.db, sql, org, Some(ws), &[5; 32], "guest")
+        .await
+        .unwrap();
+    insert_invitation(&t.db, sql, org, None, &[6; 32], "member")
+        .await
+        .unwrap();
     // One open invitation per address and scope.
     let twice = insert_invitation(&t.db, sql, org, None, &[7; 32], "admin").await;
     assert!(matches!(twice, Err(DbError::UniqueViolation)), "{twice:?}");
@@ -197,13 +220,27 @@ async fn sign_up_creates_everything_or_nothing(t: TestDb) {
     assert_eq!(reach.len(), 1);
     assert_eq!(reach[0].name, service::FIRST_WORKSPACE_NAME);
     assert_eq!(reach[0].role(), Some(Role::Admin));
-    assert_eq!(reach[0].explicit_role, Some(Role::Admin), "the creator's explicit grant");
+    assert_eq!(
+        reach[0].explicit_role,
+        Some(Role::Admin),
+        "the creator's explicit grant"
+    );
     let record = users::find_by_id(&mut c, user).await.unwrap().unwrap();
-    assert_eq!(record.last_organization_id, Some(memberships[0].organization_id));
+    assert_eq!(
+        record.last_organization_id,
+        Some(memberships[0].organization_id)
+    );
     assert_eq!(record.last_workspace_id, Some(reach[0].id));
 
     // The same email again: refused, and no second organization is left behind.
-    let again = service::sign_up(&app.state, ValidSignUp { organization: "Second".into(), ..input }).await;
+    let again = service::sign_up(
+        &app.state,
+        ValidSignUp {
+            organization: "Second".into(),
+            ..input
+        },
+    )
+    .await;
     assert_eq!(
         again.unwrap_err().field_message("email"),
         Some("An account with this email already exists. Sign in instead.")
@@ -221,33 +258,68 @@ async fn reach_combines_memberships_and_guest_grants(t: TestDb) {
     let _private = new_workspace(&t.db, org, "Private", owner).await;
     let mut c = t.db.conn().await.unwrap();
     let now = Timestamp::now();
-    organizations::add_member(&mut c, org, owner, Role::Admin, now).await.unwrap();
-    organizations::add_member(&mut c, org, member, Role::Member, now).await.unwrap();
-    workspaces::grant(&mut c, shared, guest, Role::Guest, now).await.unwrap();
-    workspaces::grant(&mut c, shared, member, Role::Admin, now).await.unwrap();
+    organizations::add_member(&mut c, org, owner, Role::Admin, now)
+        .await
+        .unwrap();
+    organizations::add_member(&mut c, org, member, Role::Member, now)
+        .await
+        .unwrap();
+    workspaces::grant(&mut c, shared, guest, Role::Guest, now)
+        .await
+        .unwrap();
+    workspaces::grant(&mut c, shared, member, Role::Admin, now)
+        .await
+        .unwrap();
 
     let guest_reach = workspaces::reachable_by(&mut c, guest).await.unwrap();
-    assert_eq!(guest_reach.iter().map(|w| w.name.as_str()).collect::<Vec<_>>(), ["Shared"]);
+    assert_eq!(
+        guest_reach
+            .iter()
+            .map(|w| w.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Shared"]
+    );
     assert_eq!(guest_reach[0].role(), Some(Role::Guest));
 
     let member_reach = workspaces::reachable_by(&mut c, member).await.unwrap();
-    let roles: Vec<_> = member_reach.iter().map(|w| (w.name.as_str(), w.role())).collect();
-    assert_eq!(roles, [("Private", Some(Role::Member)), ("Shared", Some(Role::Admin))]);
+    let roles: Vec<_> = member_reach
+        .iter()
+        .map(|w| (w.name.as_str(), w.role()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("Private", Some(Role::Member)),
+            ("Shared", Some(Role::Admin))
+        ]
+    );
 
     let places = service::Reach::load(&mut c, guest).await.unwrap().places();
     assert_eq!(places.len(), 1);
     assert_eq!(places[0].role, Role::Guest, "the derived organization role");
 
     let outsider = new_user(&t.db, "outsider@example.com").await;
-    let access = workspaces::access(&mut c, shared, outsider).await.unwrap().unwrap();
+    let access = workspaces::access(&mut c, shared, outsider)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(access.role(), None);
-    assert!(workspaces::access(&mut c, WorkspaceId::new(), outsider).await.unwrap().is_none());
+    assert!(
+        workspaces::access(&mut c, WorkspaceId::new(), outsider)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 async fn timestamps_round_trip(t: TestDb) {
     let user = new_user(&t.db, "time@example.com").await;
     let mut c = t.db.conn().await.unwrap();
-    let stored = users::find_by_id(&mut c, user).await.unwrap().unwrap().created_at;
+    let stored = users::find_by_id(&mut c, user)
+        .await
+        .unwrap()
+        .unwrap()
+        .created_at;
     let now = Timestamp::now();
     assert!(now.unix_millis() - stored.unix_millis() < 60_000);
     assert!(stored <= now);
@@ -295,10 +367,11 @@ on_both_backends!(
 #[test]
 fn migrations_have_the_same_names_on_both_backends() {
     let names = |dir: &str| {
-        let mut names: Vec<_> = std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
+        let mut names: Vec<_> =
+            std::fs::read_dir(format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR")))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
         names.sort();
         names
     };

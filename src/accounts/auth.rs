@@ -32,7 +32,11 @@ pub async fn session() -> Result<Session, AppError> {
 /// The signed-in user, if any. A session whose user no longer exists is ended.
 pub async fn current_user(state: &AppState) -> Result<Option<UserRecord>, AppError> {
     let session = session().await?;
-    let Some(id) = session.get::<UserId>(USER_KEY).await.map_err(session_error)? else {
+    let Some(id) = session
+        .get::<UserId>(USER_KEY)
+        .await
+        .map_err(session_error)?
+    else {
         return Ok(None);
     };
     let mut c = state.db.conn().await?;
@@ -41,7 +45,11 @@ pub async fn current_user(state: &AppState) -> Result<Option<UserRecord>, AppErr
         return Ok(None);
     };
     let now = Timestamp::now().unix_millis() / 1000;
-    let seen: i64 = session.get(SEEN_KEY).await.map_err(session_error)?.unwrap_or(0);
+    let seen: i64 = session
+        .get(SEEN_KEY)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
     if now - seen >= REFRESH_EVERY_SECS {
         session.insert(SEEN_KEY, now).await.map_err(session_error)?;
     }
@@ -57,7 +65,10 @@ pub async fn require_user(state: &AppState) -> Result<UserRecord, AppError> {
 pub async fn begin_session(user: UserId) -> Result<(), AppError> {
     let session = session().await?;
     session.cycle_id().await.map_err(session_error)?;
-    session.insert(USER_KEY, user).await.map_err(session_error)?;
+    session
+        .insert(USER_KEY, user)
+        .await
+        .map_err(session_error)?;
     session
         .insert(SEEN_KEY, Timestamp::now().unix_millis() / 1000)
         .await

@@ -106,7 +106,12 @@ fn SignUpForm(next: Memo<String>) -> impl IntoView {
     let server = Signal::derive(move || action.value().get().and_then(Result::err));
     let check = move |ev: SubmitEvent| {
         if let Ok(input) = SignUp::from_event(&ev) {
-            match validate_sign_up(&input.name, &input.email, &input.password, &input.organization) {
+            match validate_sign_up(
+                &input.name,
+                &input.email,
+                &input.password,
+                &input.organization,
+            ) {
                 Ok(_) => client.set(FieldErrors::default()),
                 Err(errors) => {
                     ev.prevent_default();

@@ -60,7 +60,11 @@ impl Passwords {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let _permit = self.permits.acquire().await.map_err(|_| AppError::Internal)?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| AppError::Internal)?;
         tokio::task::spawn_blocking(work).await.map_err(|e| {
             tracing::error!(error = %e, "password hashing task failed");
             AppError::Internal
@@ -93,10 +97,22 @@ mod tests {
         let p = Passwords::new(2);
         let hash = p.hash("correct horse battery".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(p.verify("correct horse battery".into(), Some(hash.clone())).await.unwrap());
-        assert!(!p.verify("correct horse batterY".into(), Some(hash)).await.unwrap());
+        assert!(
+            p.verify("correct horse battery".into(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !p.verify("correct horse batterY".into(), Some(hash))
+                .await
+                .unwrap()
+        );
         // No account: never a match, even for the dummy's own password.
-        assert!(!p.verify("orgspace timing equaliser".into(), None).await.unwrap());
+        assert!(
+            !p.verify("orgspace timing equaliser".into(), None)
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]

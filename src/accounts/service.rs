@@ -132,9 +132,7 @@ impl Reach {
             });
         }
         let mut places: Vec<_> = by_id.into_values().collect();
-        places.sort_by(|a, b| {
-            (a.name.to_lowercase(), a.id).cmp(&(b.name.to_lowercase(), b.id))
-        });
+        places.sort_by_cached_key(|o| (o.name.to_lowercase(), o.id));
         places
     }
 }

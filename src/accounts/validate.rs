@@ -20,7 +20,8 @@ pub fn normalize_email(raw: &str) -> Result<String, &'static str> {
     let Some((local, domain)) = email.rsplit_once('@') else {
         return Err("Enter an email address like name@example.com.");
     };
-    let bad_char = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"');
+    let bad_char =
+        |c: char| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';' | '"');
     let domain_ok = domain.contains('.')
         && !domain.starts_with(['.', '-'])
         && !domain.ends_with(['.', '-'])
@@ -75,19 +76,27 @@ pub fn validate_sign_up(
     organization: &str,
 ) -> Result<ValidSignUp, FieldErrors> {
     let mut errors = FieldErrors::default();
-    let name = normalize_name(name, "your name").map_err(|m| errors.add("name", m)).ok();
-    let email = normalize_email(email).map_err(|m| errors.add("email", m)).ok();
-    let password_ok = check_password(password).map_err(|m| errors.add("password", m)).is_ok();
+    let name = normalize_name(name, "your name")
+        .map_err(|m| errors.add("name", m))
+        .ok();
+    let email = normalize_email(email)
+        .map_err(|m| errors.add("email", m))
+        .ok();
+    let password_ok = check_password(password)
+        .map_err(|m| errors.add("password", m))
+        .is_ok();
     let organization = normalize_name(organization, "an organization name")
         .map_err(|m| errors.add("organization", m))
         .ok();
     match (name, email, password_ok, organization) {
-        (Some(name), Some(email), true, Some(organization)) if errors.is_empty() => Ok(ValidSignUp {
-            name,
-            email,
-            password: password.to_owned(),
-            organization,
-        }),
+        (Some(name), Some(email), true, Some(organization)) if errors.is_empty() => {
+            Ok(ValidSignUp {
+                name,
+                email,
+                password: password.to_owned(),
+                organization,
+            })
+        }
         _ => Err(errors),
     }
 }
@@ -96,7 +105,9 @@ pub fn validate_sign_up(
 /// the account was made, and a wrong password must answer the same as a wrong email.
 pub fn validate_sign_in(email: &str, password: &str) -> Result<String, FieldErrors> {
     let mut errors = FieldErrors::default();
-    let email = normalize_email(email).map_err(|m| errors.add("email", m)).ok();
+    let email = normalize_email(email)
+        .map_err(|m| errors.add("email", m))
+        .ok();
     if password.is_empty() {
         errors.add("password", "Enter your password.");
     } else if password.chars().count() > PASSWORD_MAX {
@@ -129,11 +140,25 @@ mod tests {
 
     #[test]
     fn emails_are_normalised() {
-        assert_eq!(normalize_email("  Ada@Example.COM "), Ok("ada@example.com".into()));
-        assert_eq!(normalize_email("ÉLODIE@exämple.fr"), Ok("élodie@exämple.fr".into()));
+        assert_eq!(
+            normalize_email("  Ada@Example.COM "),
+            Ok("ada@example.com".into())
+        );
+        assert_eq!(
+            normalize_email("ÉLODIE@exämple.fr"),
+            Ok("élodie@exämple.fr".into())
+        );
         for bad in [
-            "", "ada", "ada@", "@example.com", "ada@example", "ada@.example.com",
-            "ada@example.com.", "a da@example.com", "ada@exa..mple.com", "<ada@example.com>",
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "ada@.example.com",
+            "ada@example.com.",
+            "a da@example.com",
+            "ada@exa..mple.com",
+            "<ada@example.com>",
             "ada\u{7}@example.com",
         ] {
             assert!(normalize_email(bad).is_err(), "{bad:?} should be refused");
@@ -157,8 +182,13 @@ mod tests {
         for field in ["name", "email", "password", "organization"] {
             assert!(errors.get(field).is_some(), "{field}");
         }
-        let ok = validate_sign_up(" Ada Lovelace ", "ADA@example.com", "analytical engine", " Engines ")
-            .unwrap();
+        let ok = validate_sign_up(
+            " Ada Lovelace ",
+            "ADA@example.com",
+            "analytical engine",
+            " Engines ",
+        )
+        .unwrap();
         assert_eq!(ok.name, "Ada Lovelace");
         assert_eq!(ok.email, "ada@example.com");
         assert_eq!(ok.organization, "Engines");
@@ -167,8 +197,17 @@ mod tests {
 
     #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(safe_next(Some("/invitations/abc?x=1")), "/invitations/abc?x=1");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "evil", ""] {
+        assert_eq!(
+            safe_next(Some("/invitations/abc?x=1")),
+            "/invitations/abc?x=1"
+        );
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "evil",
+            "",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_next(None), "/");

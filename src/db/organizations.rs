@@ -108,7 +108,10 @@ pub async fn memberships_of(
     .await)?)
 }
 
-pub async fn count_members(c: &mut impl Exec, organization: OrganizationId) -> Result<i64, DbError> {
+pub async fn count_members(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+) -> Result<i64, DbError> {
     Ok(run!(c, x => sqlx::query_scalar(
         "SELECT COUNT(*) FROM organization_members WHERE organization_id = $1",
     )

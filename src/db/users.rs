@@ -52,10 +52,7 @@ pub async fn find_by_id(c: &mut impl Exec, id: UserId) -> Result<Option<UserReco
 }
 
 /// `email` must be normalised the way it was stored.
-pub async fn find_by_email(
-    c: &mut impl Exec,
-    email: &str,
-) -> Result<Option<UserRecord>, DbError> {
+pub async fn find_by_email(c: &mut impl Exec, email: &str) -> Result<Option<UserRecord>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE email = $1");
     Ok(run!(c, x => sqlx::query_as(&sql).bind(email).fetch_optional(x).await)?)
 }

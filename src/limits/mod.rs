@@ -199,7 +199,10 @@ mod tests {
         assert!(Setting::Datasets.applies_to(Scope::Workspace));
         assert!(!Setting::Members.applies_to(Scope::Workspace));
         for setting in Setting::ORGANIZATION {
-            assert!(setting.shipped_default(Scope::Organization) > 0, "{setting}");
+            assert!(
+                setting.shipped_default(Scope::Organization) > 0,
+                "{setting}"
+            );
         }
         for setting in Setting::WORKSPACE {
             assert!(setting.shipped_default(Scope::Workspace) > 0, "{setting}");

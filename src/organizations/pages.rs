@@ -111,20 +111,28 @@ fn WorkspaceRow(w: DashboardWorkspace, current: Option<WorkspaceId>) -> impl Int
 /// A square with the first letter of a workspace's name.
 #[component]
 pub fn WorkspaceIcon(name: String) -> impl IntoView {
-    let letter: String = name.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+    let letter: String = name
+        .chars()
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
     // A stable colour per name, so that workspaces are told apart at a glance.
-    let hue = name.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % 360;
+    let hue = name
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
+        % 360;
     view! {
         <span class="ws-icon" style=format!("--hue: {hue}") aria-hidden="true">{letter}</span>
     }
 }
 
-/// "Switch" to a workspace, or a quiet mark when it is already current.
+/// "Switch" to a workspace; nothing when it is already current.
 #[component]
 pub fn SwitchButton(workspace: WorkspaceId, is_current: bool) -> impl IntoView {
     let session = SessionContext::get();
     if is_current {
-        return view! { <span class="row-action muted">"Current"</span> }.into_any();
+        // The row says "Current" already; keep the column's width so rows stay aligned.
+        return view! { <span class="row-action"></span> }.into_any();
     }
     view! {
         <ActionForm action=session.switch_workspace attr:class="row-action">

@@ -65,15 +65,11 @@ pub async fn switch(
     let mut tx = state.db.begin().await?;
     let reach = Reach::load(&mut tx, user.id).await?;
     let places = reach.places();
-    let role = places
-        .iter()
-        .find(|o| o.id == organization)
-        .map(|o| o.role);
+    let role = places.iter().find(|o| o.id == organization).map(|o| o.role);
     authorize(role, Operation::SetOrganization)?;
-    let here = current(&places, Some(organization), user.last_workspace_id)
-        .ok_or(AppError::NotFound)?;
+    let here =
+        current(&places, Some(organization), user.last_workspace_id).ok_or(AppError::NotFound)?;
     users::set_last_used(&mut tx, user.id, here.organization, here.workspace).await?;
     tx.commit().await?;
     Ok(())
 }
-

@@ -61,7 +61,9 @@ pub struct Config {
 pub enum ConfigError {
     #[error("--public-url {0:?} is not a valid http(s) URL")]
     PublicUrl(String),
-    #[error("--smtp-url is not valid: expected smtp://HOST:PORT or smtps://USER:PASSWORD@HOST:PORT")]
+    #[error(
+        "--smtp-url is not valid: expected smtp://HOST:PORT or smtps://USER:PASSWORD@HOST:PORT"
+    )]
     SmtpUrl,
     #[error(
         "cannot find the site folder (tried {0}); build it with `make build` or set LEPTOS_SITE_ROOT"

@@ -30,6 +30,7 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::empty());
     };
     let error = AppError::de(bytes.clone());
-    parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    parts.status =
+        StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     Response::from_parts(parts, Body::from(bytes))
 }

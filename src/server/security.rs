@@ -17,8 +17,10 @@ pub async fn refuse_cross_site(
     request: Request,
     next: Next,
 ) -> Response {
-    if !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        && !same_site(request.headers(), &state.config.public_origin)
+    if !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) && !same_site(request.headers(), &state.config.public_origin)
     {
         tracing::warn!(
             origin = ?request.headers().get(header::ORIGIN),
@@ -97,26 +99,44 @@ mod tests {
     fn same_origin_posts_pass() {
         assert!(same_site(&headers(&[("origin", PUBLIC)]), PUBLIC));
         assert!(same_site(
-            &headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]),
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
             PUBLIC
         ));
         // A script without Origin.
         assert!(same_site(&headers(&[]), PUBLIC));
-        assert!(same_site(&headers(&[("sec-fetch-site", "same-origin")]), PUBLIC));
+        assert!(same_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            PUBLIC
+        ));
     }
 
     #[test]
     fn foreign_origins_are_refused() {
-        assert!(!same_site(&headers(&[("origin", "https://evil.example")]), PUBLIC));
         assert!(!same_site(
-            &headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")]),
+            &headers(&[("origin", "https://evil.example")]),
+            PUBLIC
+        ));
+        assert!(!same_site(
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "127.0.0.1:3000")
+            ]),
             PUBLIC
         ));
         assert!(!same_site(&headers(&[("origin", "null")]), PUBLIC));
         assert!(!same_site(
-            &headers(&[("origin", "ftp://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]),
+            &headers(&[
+                ("origin", "ftp://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
             PUBLIC
         ));
-        assert!(!same_site(&headers(&[("sec-fetch-site", "cross-site")]), PUBLIC));
+        assert!(!same_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            PUBLIC
+        ));
     }
 }

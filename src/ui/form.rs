@@ -23,11 +23,13 @@ pub fn Field(
     let id = format!("field-{name}");
     let described = format!("{id}-note");
     let error = move || {
-        client
-            .read()
-            .get(name)
-            .map(str::to_owned)
-            .or_else(|| server.read().as_ref()?.field_message(name).map(str::to_owned))
+        client.read().get(name).map(str::to_owned).or_else(|| {
+            server
+                .read()
+                .as_ref()?
+                .field_message(name)
+                .map(str::to_owned)
+        })
     };
     view! {
         <div class="field" class:invalid=move || error().is_some()>

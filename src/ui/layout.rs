@@ -211,7 +211,11 @@ fn UserMenu(me: Me) -> impl IntoView {
 
 /// The frame of the sign-in and sign-up pages.
 #[component]
-pub fn AuthLayout(title: &'static str, subtitle: &'static str, children: Children) -> impl IntoView {
+pub fn AuthLayout(
+    title: &'static str,
+    subtitle: &'static str,
+    children: Children,
+) -> impl IntoView {
     view! {
         <main class="auth">
             <a class="brand auth-brand" href="/">

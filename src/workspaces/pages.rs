@@ -49,7 +49,10 @@ fn Groups(me: Me) -> impl IntoView {
                         <li class="row" class:current=is_current>
                             <WorkspaceIcon name=w.name.clone()/>
                             <div class="row-main">
-                                <div class="row-title"><span>{w.name}</span></div>
+                                <div class="row-title">
+                                    <span>{w.name}</span>
+                                    {is_current.then(|| view! { <span class="badge badge-current">"Current"</span> })}
+                                </div>
                             </div>
                             <RoleBadge role=w.role/>
                             <SwitchButton workspace=w.id is_current/>

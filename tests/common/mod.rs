@@ -1,7 +1,10 @@
 //! Test support: a fresh database per test on each backend, and an HTTP client that talks to
 //! the whole application router in process (cookies kept, an Origin sent like a browser does).
 
-#![allow(dead_code, reason = "each test binary uses a different part of this module")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses a different part of this module"
+)]
 
 use std::path::PathBuf;
 
@@ -41,7 +44,9 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let path = std::env::temp_dir().join(format!("orgspace-test-{}.db", Uuid::now_v7()));
         let url = format!("sqlite://{}", path.display());
-        let db = Db::connect(&url).await.expect("open the SQLite test database");
+        let db = Db::connect(&url)
+            .await
+            .expect("open the SQLite test database");
         db.migrate().await.expect("migrate SQLite");
         TestDb {
             db,
@@ -72,7 +77,9 @@ impl TestDb {
             Some((server, _)) => format!("{server}/{name}"),
             None => unreachable!("the admin URL names a database"),
         };
-        let db = Db::connect(&url).await.expect("connect to the test database");
+        let db = Db::connect(&url)
+            .await
+            .expect("connect to the test database");
         db.migrate().await.expect("migrate PostgreSQL");
         TestDb {
             db,
@@ -104,9 +111,11 @@ impl Drop for TestDb {
                     rt.block_on(async move {
                         db.close().await;
                         if let Ok(Db::Postgres(admin)) = Db::connect(&postgres_admin_url()).await {
-                            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                                .execute(&admin)
-                                .await;
+                            let _ = sqlx::query(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .execute(&admin)
+                            .await;
                             admin.close().await;
                         }
                     });
@@ -201,8 +210,7 @@ pub struct Response {
 
 impl Response {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
@@ -220,7 +228,12 @@ pub struct Client {
 
 impl Client {
     pub async fn send(&mut self, request: Request<Body>) -> Response {
-        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
         let status = response.status();
         let headers = response.headers().clone();
         for set in headers.get_all(header::SET_COOKIE) {
@@ -231,7 +244,12 @@ impl Client {
                 self.cookie = (!expired).then(|| pair.to_owned());
             }
         }
-        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
         Response {
             status,
             headers,
@@ -266,7 +284,12 @@ impl Client {
     }
 
     /// Posts a form the way a browser without JavaScript does: it answers with a redirect.
-    pub async fn submit(&mut self, function: &str, form: &[(&str, &str)], referer: &str) -> Response {
+    pub async fn submit(
+        &mut self,
+        function: &str,
+        form: &[(&str, &str)],
+        referer: &str,
+    ) -> Response {
         let mut request = self.post_request(function, form, "text/html");
         request
             .headers_mut()
@@ -294,7 +317,11 @@ impl Client {
 
     /// Signs up a new account with a unique email; answers (email, password).
     pub async fn sign_up(&mut self, name: &str, organization: &str) -> (String, String) {
-        let email = format!("{}-{}@example.com", name.to_lowercase().replace(' ', "."), Uuid::now_v7().simple());
+        let email = format!(
+            "{}-{}@example.com",
+            name.to_lowercase().replace(' ', "."),
+            Uuid::now_v7().simple()
+        );
         let password = "correct horse battery staple".to_owned();
         let r = self
             .call(
