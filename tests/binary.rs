@@ -18,18 +18,29 @@ fn temp_dir(tag: &str) -> PathBuf {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A plain HTTP/1.1 GET; answers (status, body).
 fn get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut answer = String::new();
     stream.read_to_string(&mut answer).ok()?;
     let status = answer.split(' ').nth(1)?.parse().ok()?;
-    let body = answer.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
     Some((status, body))
 }
 
@@ -77,13 +88,22 @@ fn starts_on_a_fresh_folder_with_sqlite_under_data_and_stops_on_sigterm() {
     let mut child = start(&dir, port, &[]);
     wait_ready(&mut child, port);
     assert_eq!(get(port, "/healthz"), Some((200, "ok".to_owned())));
-    assert!(dir.join("data/orgspace.db").is_file(), "the default database is created under ./data");
+    assert!(
+        dir.join("data/orgspace.db").is_file(),
+        "the default database is created under ./data"
+    );
 
     let output = terminate(child);
     assert!(output.status.success(), "exit status {:?}", output.status);
     let log = String::from_utf8_lossy(&output.stderr);
-    assert!(log.contains("orgspace listening on http://127.0.0.1"), "{log}");
-    assert!(log.contains("orgspace stopped"), "a graceful stop is logged: {log}");
+    assert!(
+        log.contains("orgspace listening on http://127.0.0.1"),
+        "{log}"
+    );
+    assert!(
+        log.contains("orgspace stopped"),
+        "a graceful stop is logged: {log}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -112,13 +132,19 @@ fn bad_configuration_is_refused_with_a_clear_message() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let log = String::from_utf8_lossy(&output.stderr);
-    assert!(log.contains("--public-url \"not a url\" is not a valid http(s) URL"), "{log}");
+    assert!(
+        log.contains("--public-url \"not a url\" is not a valid http(s) URL"),
+        "{log}"
+    );
 
     let output = start(&dir, free_port(), &["--database-url", "mysql://nope"])
         .wait_with_output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let log = String::from_utf8_lossy(&output.stderr);
-    assert!(log.contains("expected sqlite://FILE or postgres://"), "{log}");
+    assert!(
+        log.contains("expected sqlite://FILE or postgres://"),
+        "{log}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
