@@ -17,6 +17,7 @@ export const mailURL = `http://127.0.0.1:${mailPort}`;
 
 export default defineConfig({
   testDir: './tests',
+  globalTeardown: './global-teardown.ts',
   outputDir: './test-results',
   timeout: 30_000,
   expect: { timeout: 10_000 },

@@ -139,16 +139,30 @@ mod tests {
         Cli::try_parse_from(all).expect("parses")
     }
 
-    fn with_site(mut c: Cli) -> Cli {
-        let dir = std::env::temp_dir().join(format!("orgspace-site-{}", std::process::id()));
+    /// A site folder that exists for as long as the guard lives.
+    struct Site(PathBuf);
+
+    impl Drop for Site {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn with_site(mut c: Cli) -> (Cli, Site) {
+        let dir = std::env::temp_dir().join(format!("orgspace-site-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(dir.join("pkg")).unwrap();
-        c.site_root = Some(dir);
-        c
+        c.site_root = Some(dir.clone());
+        (c, Site(dir))
+    }
+
+    fn config(args: &[&str]) -> Result<Config, ConfigError> {
+        let (c, _site) = with_site(cli(args));
+        c.into_config()
     }
 
     #[test]
     fn defaults_work_on_a_fresh_machine() {
-        let c = with_site(cli(&[])).into_config().unwrap();
+        let c = config(&[]).unwrap();
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.public_url, "http://127.0.0.1:3000");
         assert_eq!(c.public_origin, "http://127.0.0.1:3000");
@@ -158,9 +172,7 @@ mod tests {
 
     #[test]
     fn https_public_url_means_secure_cookies() {
-        let c = with_site(cli(&["--public-url", "https://orgs.example.com/"]))
-            .into_config()
-            .unwrap();
+        let c = config(&["--public-url", "https://orgs.example.com/"]).unwrap();
         assert_eq!(c.public_url, "https://orgs.example.com");
         assert_eq!(c.public_origin, "https://orgs.example.com");
         assert!(c.secure_cookies);
@@ -168,13 +180,9 @@ mod tests {
 
     #[test]
     fn bad_urls_are_refused_with_a_clear_message() {
-        let e = with_site(cli(&["--public-url", "orgs.example.com"]))
-            .into_config()
-            .unwrap_err();
+        let e = config(&["--public-url", "orgs.example.com"]).unwrap_err();
         assert!(e.to_string().contains("--public-url"));
-        let e = with_site(cli(&["--smtp-url", "http://mail"]))
-            .into_config()
-            .unwrap_err();
+        let e = config(&["--smtp-url", "http://mail"]).unwrap_err();
         assert!(e.to_string().contains("--smtp-url"));
         assert!(Cli::try_parse_from(["orgspace", "--addr", "nonsense"]).is_err());
     }
