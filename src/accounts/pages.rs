@@ -1,7 +1,7 @@
 //! The sign-in and sign-up pages. Both work before hydration and without JavaScript: they are
 //! plain forms posting to their server functions.
 
-use leptos::{either::Either, ev::SubmitEvent, form::FromFormData, prelude::*};
+use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::{
     components::{A, Redirect},
@@ -12,7 +12,7 @@ use crate::{
     accounts::{SignIn, SignUp, safe_next, validate_sign_in, validate_sign_up},
     error::FieldErrors,
     ui::{
-        form::{Field, FormAlert, SubmitButton},
+        form::{Field, FormAlert, SubmitButton, validate_on_submit},
         layout::AuthLayout,
         session::SessionContext,
         urlencode,
@@ -58,17 +58,9 @@ fn SignInForm(next: Memo<String>) -> impl IntoView {
     let action = SessionContext::get().sign_in;
     let client = RwSignal::new(FieldErrors::default());
     let server = Signal::derive(move || action.value().get().and_then(Result::err));
-    let check = move |ev: SubmitEvent| {
-        if let Ok(input) = SignIn::from_event(&ev) {
-            match validate_sign_in(&input.email, &input.password) {
-                Ok(_) => client.set(FieldErrors::default()),
-                Err(errors) => {
-                    ev.prevent_default();
-                    client.set(errors);
-                }
-            }
-        }
-    };
+    let check = validate_on_submit(client, |input: &SignIn| {
+        validate_sign_in(&input.email, &input.password).map(|_| ())
+    });
     let signup_href = move || match next.get().as_str() {
         "/" => "/signup".to_owned(),
         other => format!("/signup?next={}", urlencode(other)),
@@ -104,22 +96,15 @@ fn SignUpForm(next: Memo<String>) -> impl IntoView {
     let action = SessionContext::get().sign_up;
     let client = RwSignal::new(FieldErrors::default());
     let server = Signal::derive(move || action.value().get().and_then(Result::err));
-    let check = move |ev: SubmitEvent| {
-        if let Ok(input) = SignUp::from_event(&ev) {
-            match validate_sign_up(
-                &input.name,
-                &input.email,
-                &input.password,
-                &input.organization,
-            ) {
-                Ok(_) => client.set(FieldErrors::default()),
-                Err(errors) => {
-                    ev.prevent_default();
-                    client.set(errors);
-                }
-            }
-        }
-    };
+    let check = validate_on_submit(client, |input: &SignUp| {
+        validate_sign_up(
+            &input.name,
+            &input.email,
+            &input.password,
+            &input.organization,
+        )
+        .map(|_| ())
+    });
     let signin_href = move || match next.get().as_str() {
         "/" => "/signin".to_owned(),
         other => format!("/signin?next={}", urlencode(other)),

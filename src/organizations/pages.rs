@@ -7,6 +7,7 @@ use crate::{
     ids::WorkspaceId,
     organizations::{Dashboard, DashboardWorkspace, get_dashboard},
     ui::{RoleBadge, session::SessionContext},
+    workspaces::components::WorkspaceItem,
 };
 
 #[component]
@@ -88,57 +89,12 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
 
 #[component]
 fn WorkspaceRow(w: DashboardWorkspace, current: Option<WorkspaceId>) -> impl IntoView {
+    let description = if w.description.is_empty() {
+        "No description".to_owned()
+    } else {
+        w.description
+    };
+    let detail = format!("{description} · created {}", w.created_at.human_date());
     let is_current = Some(w.id) == current;
-    view! {
-        <li class="row" class:current=is_current>
-            <WorkspaceIcon name=w.name.clone()/>
-            <div class="row-main">
-                <div class="row-title">
-                    <span>{w.name}</span>
-                    {is_current.then(|| view! { <span class="badge badge-current">"Current"</span> })}
-                </div>
-                <div class="row-sub muted">
-                    {if w.description.is_empty() { "No description".to_owned() } else { w.description }}
-                    " · created " {w.created_at.human_date()}
-                </div>
-            </div>
-            <RoleBadge role=w.role/>
-            <SwitchButton workspace=w.id is_current/>
-        </li>
-    }
-}
-
-/// A square with the first letter of a workspace's name.
-#[component]
-pub fn WorkspaceIcon(name: String) -> impl IntoView {
-    let letter: String = name
-        .chars()
-        .next()
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_default();
-    // A stable colour per name, so that workspaces are told apart at a glance.
-    let hue = name
-        .bytes()
-        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
-        % 360;
-    view! {
-        <span class="ws-icon" style=format!("--hue: {hue}") aria-hidden="true">{letter}</span>
-    }
-}
-
-/// "Switch" to a workspace; nothing when it is already current.
-#[component]
-pub fn SwitchButton(workspace: WorkspaceId, is_current: bool) -> impl IntoView {
-    let session = SessionContext::get();
-    if is_current {
-        // The row says "Current" already; keep the column's width so rows stay aligned.
-        return view! { <span class="row-action"></span> }.into_any();
-    }
-    view! {
-        <ActionForm action=session.switch_workspace attr:class="row-action">
-            <input type="hidden" name="workspace_id" value=workspace.to_string()/>
-            <button type="submit" class="button small">"Switch"</button>
-        </ActionForm>
-    }
-    .into_any()
+    view! { <WorkspaceItem id=w.id name=w.name role=w.role is_current detail/> }
 }

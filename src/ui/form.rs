@@ -1,8 +1,30 @@
 //! Form fields with their errors beside them, and the alert for errors about the whole form.
 
-use leptos::prelude::*;
+use leptos::{ev::SubmitEvent, form::FromFormData, prelude::*};
 
 use crate::error::{AppError, FieldErrors};
+
+/// A submit handler (for `on:submit:capture`) that runs the shared validation of the form's
+/// server function in the browser: a form with errors is not sent, and the errors show beside
+/// their fields at once. The server validates again, always.
+pub fn validate_on_submit<Input: FromFormData>(
+    client: RwSignal<FieldErrors>,
+    validate: impl Fn(&Input) -> Result<(), FieldErrors> + 'static,
+) -> impl Fn(SubmitEvent) + 'static {
+    move |ev: SubmitEvent| {
+        let Ok(input) = Input::from_event(&ev) else {
+            // Unreadable forms go to the server, which answers with a clear error.
+            return;
+        };
+        match validate(&input) {
+            Ok(()) => client.set(FieldErrors::default()),
+            Err(errors) => {
+                ev.prevent_default();
+                client.set(errors);
+            }
+        }
+    }
+}
 
 /// A labelled input. Its error comes from the browser's own check of the form (`client`) or
 /// from the server's answer (`server`), whichever speaks.

@@ -30,8 +30,10 @@ pub fn Logo() -> impl IntoView {
 pub fn AppLayout() -> impl IntoView {
     let session = SessionContext::get();
     let location = use_location();
+    // A Transition, not a Suspense: while `me` refetches after a switch, the current page
+    // stays on screen instead of blinking to the fallback.
     view! {
-        <Suspense fallback=|| view! { <div class="loading-screen" aria-busy="true"></div> }>
+        <Transition fallback=|| view! { <div class="loading-screen" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 match session.me.await {
                     Ok(Some(me)) => Either::Left(view! { <Shell me/> }),
@@ -55,7 +57,7 @@ pub fn AppLayout() -> impl IntoView {
                     })),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

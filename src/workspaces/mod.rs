@@ -1,5 +1,6 @@
 //! Workspaces: where the work of an organization happens, and which one is current.
 
+pub mod components;
 pub mod pages;
 mod switch_workspace;
 

@@ -5,8 +5,8 @@ use leptos_meta::Title;
 
 use crate::{
     accounts::Me,
-    organizations::pages::{SwitchButton, WorkspaceIcon},
     ui::{RoleBadge, session::SessionContext},
+    workspaces::components::WorkspaceItem,
 };
 
 #[component]
@@ -45,19 +45,7 @@ fn Groups(me: Me) -> impl IntoView {
                 .into_iter()
                 .map(|w| {
                     let is_current = Some(w.id) == current;
-                    view! {
-                        <li class="row" class:current=is_current>
-                            <WorkspaceIcon name=w.name.clone()/>
-                            <div class="row-main">
-                                <div class="row-title">
-                                    <span>{w.name}</span>
-                                    {is_current.then(|| view! { <span class="badge badge-current">"Current"</span> })}
-                                </div>
-                            </div>
-                            <RoleBadge role=w.role/>
-                            <SwitchButton workspace=w.id is_current/>
-                        </li>
-                    }
+                    view! { <WorkspaceItem id=w.id name=w.name role=w.role is_current/> }
                 })
                 .collect_view();
             let label = org.name.clone();
