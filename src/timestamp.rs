@@ -29,11 +29,6 @@ impl Timestamp {
         Self(i64::try_from(now.as_millis()).unwrap_or(i64::MAX))
     }
 
-    #[cfg(feature = "ssr")]
-    pub fn plus_seconds(self, seconds: i64) -> Self {
-        Self(self.0.saturating_add(seconds.saturating_mul(1000)))
-    }
-
     /// (year, month 1-12, day 1-31)
     pub fn date(self) -> (i64, u32, u32) {
         civil_from_days(self.0.div_euclid(86_400_000))

@@ -101,18 +101,6 @@ pub async fn reachable_by(
     .await)?)
 }
 
-pub async fn count_in_organization(
-    c: &mut impl Exec,
-    organization: OrganizationId,
-) -> Result<i64, DbError> {
-    Ok(run!(c, x => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM workspaces WHERE organization_id = $1",
-    )
-    .bind(organization)
-    .fetch_one(x)
-    .await)?)
-}
-
 /// A workspace and the two grants `user` holds on it (both `None` for an outsider).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct WorkspaceAccess {
