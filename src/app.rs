@@ -10,7 +10,9 @@ use leptos_router::{
 
 use crate::{
     accounts::pages::{SignInPage, SignUpPage},
-    organizations::pages::DashboardPage,
+    invitations::pages::InvitationsPage,
+    members::pages::MembersPage,
+    organizations::pages::{DashboardPage, OrganizationsPage},
     ui::{NotFound, layout::AppLayout, session::SessionContext},
     workspaces::pages::WorkspacesPage,
 };
@@ -64,6 +66,9 @@ fn AppRoutes() -> impl IntoView {
             <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                 <Route path=path!("") view=DashboardPage/>
                 <Route path=path!("/workspaces") view=WorkspacesPage/>
+                <Route path=path!("/members") view=MembersPage/>
+                <Route path=path!("/organizations") view=OrganizationsPage/>
+                <Route path=path!("/invitations") view=InvitationsPage/>
             </ParentRoute>
         </Routes>
     }

@@ -4,7 +4,12 @@
 //! loaded from the database on that very request. No role at all answers "not found", exactly
 //! like an id that does not exist, so that nobody learns what they cannot reach.
 
-use crate::{error::AppError, roles::Role};
+use crate::{
+    db::{Exec, organizations},
+    error::AppError,
+    ids::{OrganizationId, UserId},
+    roles::Role,
+};
 
 /// Every operation of the role table, by its anatools name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -21,6 +26,8 @@ pub enum Operation {
     RemoveOrganizationInvitation,
     EditOrganizationMember,
     RemoveOrganizationMember,
+    /// Removing oneself: open to every member (a guest has no membership to leave).
+    LeaveOrganization,
     SetOrganizationLimit,
     EditOrganization,
     CreateWorkspace,
@@ -47,7 +54,7 @@ pub enum Scope {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 25] = {
+    pub const ALL: [Operation; 26] = {
         use Operation::*;
         [
             GetOrganization,
@@ -60,6 +67,7 @@ impl Operation {
             RemoveOrganizationInvitation,
             EditOrganizationMember,
             RemoveOrganizationMember,
+            LeaveOrganization,
             SetOrganizationLimit,
             EditOrganization,
             CreateWorkspace,
@@ -88,6 +96,7 @@ impl Operation {
             | AddOrganizationMember
             | GetOrganizationInvites
             | RemoveOrganizationInvitation
+            | LeaveOrganization
             | CreateWorkspace => (Scope::Organization, Role::Member),
             AddOrganizationAdmin
             | EditOrganizationMember
@@ -121,79 +130,59 @@ pub fn authorize(role: Option<Role>, op: Operation) -> Result<Role, AppError> {
     }
 }
 
+/// Loads `user`'s role in `organization` from the database, now, and decides `op` with it.
+/// Call it inside the transaction of the write it guards.
+pub async fn authorize_in_organization(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    user: UserId,
+    op: Operation,
+) -> Result<Role, AppError> {
+    debug_assert_eq!(op.requirement().0, Scope::Organization, "{op:?}");
+    let role = organizations::role_of(c, organization, user).await?;
+    authorize(role, op)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Operation::*, *};
 
-    /// The role table of spec.md §3, written out cell by cell: for each operation, whether a
-    /// guest, a member and an admin (of the operation's scope) may perform it.
-    const TABLE: [(Operation, Scope, [bool; 3]); 25] = [
-        //                                              guest  member admin
-        (GetOrganization, Scope::Organization, [true, true, true]),
-        (SetOrganization, Scope::Organization, [true, true, true]),
-        (
-            GetOrganizationLimits,
-            Scope::Organization,
-            [false, true, true],
-        ),
-        (
-            GetOrganizationMembers,
-            Scope::Organization,
-            [false, true, true],
-        ),
-        (
-            AddOrganizationMember,
-            Scope::Organization,
-            [false, true, true],
-        ),
-        (
-            AddOrganizationAdmin,
-            Scope::Organization,
-            [false, false, true],
-        ),
-        (
-            GetOrganizationInvites,
-            Scope::Organization,
-            [false, true, true],
-        ),
-        (
-            RemoveOrganizationInvitation,
-            Scope::Organization,
-            [false, true, true],
-        ),
-        (
-            EditOrganizationMember,
-            Scope::Organization,
-            [false, false, true],
-        ),
-        (
-            RemoveOrganizationMember,
-            Scope::Organization,
-            [false, false, true],
-        ),
-        (
-            SetOrganizationLimit,
-            Scope::Organization,
-            [false, false, true],
-        ),
-        (EditOrganization, Scope::Organization, [false, false, true]),
-        (CreateWorkspace, Scope::Organization, [false, true, true]),
-        (GetWorkspace, Scope::Workspace, [true, true, true]),
-        (SetWorkspace, Scope::Workspace, [true, true, true]),
-        (GetChannels, Scope::Workspace, [true, true, true]),
-        (GetWorkspaceGuests, Scope::Workspace, [false, true, true]),
-        (GetWorkspaceInvites, Scope::Workspace, [false, true, true]),
-        (AddWorkspaceGuest, Scope::Workspace, [false, true, true]),
-        (RemoveWorkspaceGuest, Scope::Workspace, [false, true, true]),
-        (
-            RemoveWorkspaceInvitation,
-            Scope::Workspace,
-            [false, true, true],
-        ),
-        (GetWorkspaceLimits, Scope::Workspace, [false, true, true]),
-        (EditWorkspace, Scope::Workspace, [false, false, true]),
-        (DeleteWorkspace, Scope::Workspace, [false, false, true]),
-        (SetWorkspaceLimit, Scope::Workspace, [false, false, true]),
+    const O: Scope = Scope::Organization;
+    const W: Scope = Scope::Workspace;
+    const Y: bool = true;
+    const N: bool = false;
+    /// The role table of spec.md §3, written out cell by cell: for each operation, its scope
+    /// (O: organization role, W: workspace role) and whether a guest, a member and an admin may
+    /// perform it.
+    #[rustfmt::skip]
+    const TABLE: [(Operation, Scope, [bool; 3]); 26] = [
+        //                                   guest member admin
+        (GetOrganization,               O, [Y,    Y,    Y]),
+        (SetOrganization,               O, [Y,    Y,    Y]),
+        (GetOrganizationLimits,         O, [N,    Y,    Y]),
+        (GetOrganizationMembers,        O, [N,    Y,    Y]),
+        (AddOrganizationMember,         O, [N,    Y,    Y]),
+        (AddOrganizationAdmin,          O, [N,    N,    Y]),
+        (GetOrganizationInvites,        O, [N,    Y,    Y]),
+        (RemoveOrganizationInvitation,  O, [N,    Y,    Y]),
+        (EditOrganizationMember,        O, [N,    N,    Y]),
+        (RemoveOrganizationMember,      O, [N,    N,    Y]),
+        (LeaveOrganization,             O, [N,    Y,    Y]),
+        (SetOrganizationLimit,          O, [N,    N,    Y]),
+        (EditOrganization,              O, [N,    N,    Y]),
+        (CreateWorkspace,               O, [N,    Y,    Y]),
+        (GetWorkspace,                  W, [Y,    Y,    Y]),
+        (SetWorkspace,                  W, [Y,    Y,    Y]),
+        (GetChannels,                   W, [Y,    Y,    Y]),
+        (GetWorkspaceGuests,            W, [N,    Y,    Y]),
+        (GetWorkspaceInvites,           W, [N,    Y,    Y]),
+        (AddWorkspaceGuest,             W, [N,    Y,    Y]),
+        (RemoveWorkspaceGuest,          W, [N,    Y,    Y]),
+        (RemoveWorkspaceInvitation,     W, [N,    Y,    Y]),
+        (GetWorkspaceLimits,            W, [N,    Y,    Y]),
+        (EditWorkspace,                 W, [N,    N,    Y]),
+        (DeleteWorkspace,               W, [N,    N,    Y]),
+        (SetWorkspaceLimit,             W, [N,    N,    Y]),
     ];
 
     #[test]

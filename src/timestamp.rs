@@ -29,6 +29,12 @@ impl Timestamp {
         Self(i64::try_from(now.as_millis()).unwrap_or(i64::MAX))
     }
 
+    /// The first instant (00:00 UTC on the 1st) of this instant's month.
+    pub fn month_start(self) -> Timestamp {
+        let (y, m, _) = self.date();
+        Timestamp(days_from_civil(y, m, 1) * 86_400_000)
+    }
+
     /// (year, month 1-12, day 1-31)
     pub fn date(self) -> (i64, u32, u32) {
         civil_from_days(self.0.div_euclid(86_400_000))
@@ -72,6 +78,17 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
     (y, m, d)
+}
+
+/// A proleptic Gregorian date to days since 1970-01-01 (the inverse of `civil_from_days`).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 #[cfg(feature = "ssr")]
@@ -152,6 +169,20 @@ mod tests {
             "2026-11-29T05:24:40.123Z"
         );
         assert_eq!(Timestamp(-1).to_string(), "1969-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn month_start_is_midnight_on_the_first() {
+        // 2024-02-29T12:00:00Z -> 2024-02-01T00:00:00Z
+        assert_eq!(
+            Timestamp(1_709_208_000_000).month_start().to_string(),
+            "2024-02-01T00:00:00.000Z"
+        );
+        assert_eq!(Timestamp(0).month_start(), Timestamp(0));
+        for days in [-800_000, -1, 0, 59, 11_016, 20_000, 800_000] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
     }
 
     #[test]

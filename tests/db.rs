@@ -101,20 +101,35 @@ async fn roles_are_checked_by_the_schema(t: TestDb) {
     let org = new_org(&t.db, "Navy").await;
     // An organization membership cannot be a guest (that role is derived, never stored).
     let mut c = t.db.conn().await.unwrap();
-    let guest = organizations::add_member(&mut c, org, user, Role::Guest, Timestamp::now()).await;
+    let guest = organizations::add_member(
+        &mut c,
+        org,
+        user,
+        "Test User",
+        Role::Guest,
+        Timestamp::now(),
+    )
+    .await;
     assert!(matches!(guest, Err(DbError::CheckViolation)), "{guest:?}");
     // Nor anything outside the role list.
     let bogus = exec_raw(
         &t.db,
-        "INSERT INTO organization_members (organization_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO organization_members (organization_id, user_id, role, name_key, joined_at) VALUES ($1, $2, $3, 'x', $4)",
         &[org.0, user.0],
         &["owner"],
     )
     .await;
     assert!(matches!(bogus, Err(DbError::CheckViolation)), "{bogus:?}");
-    organizations::add_member(&mut c, org, user, Role::Admin, Timestamp::now())
-        .await
-        .unwrap();
+    organizations::add_member(
+        &mut c,
+        org,
+        user,
+        "Test User",
+        Role::Admin,
+        Timestamp::now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         organizations::member_role(&mut c, org, user).await.unwrap(),
         Some(Role::Admin)
@@ -128,6 +143,7 @@ async fn foreign_keys_are_enforced(t: TestDb) {
         &mut c,
         OrganizationId::new(),
         user,
+        "Test User",
         Role::Member,
         Timestamp::now(),
     )
@@ -258,10 +274,10 @@ async fn reach_combines_memberships_and_guest_grants(t: TestDb) {
     let _private = new_workspace(&t.db, org, "Private", owner).await;
     let mut c = t.db.conn().await.unwrap();
     let now = Timestamp::now();
-    organizations::add_member(&mut c, org, owner, Role::Admin, now)
+    organizations::add_member(&mut c, org, owner, "Test User", Role::Admin, now)
         .await
         .unwrap();
-    organizations::add_member(&mut c, org, member, Role::Member, now)
+    organizations::add_member(&mut c, org, member, "Test User", Role::Member, now)
         .await
         .unwrap();
     workspaces::grant(&mut c, shared, guest, Role::Guest, now)
@@ -336,7 +352,15 @@ async fn concurrent_write_transactions_all_commit(t: TestDb) {
             let user = new_user(&db, &format!("u{i}@example.com")).await;
             let mut tx = db.begin().await?;
             let before = organizations::count_members(&mut tx, org).await?;
-            organizations::add_member(&mut tx, org, user, Role::Member, Timestamp::now()).await?;
+            organizations::add_member(
+                &mut tx,
+                org,
+                user,
+                "Test User",
+                Role::Member,
+                Timestamp::now(),
+            )
+            .await?;
             tx.commit().await?;
             Ok::<i64, DbError>(before)
         }));

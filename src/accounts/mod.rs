@@ -36,6 +36,8 @@ pub struct Me {
     /// Every organization the user has a role in, with the workspaces they reach in it.
     pub organizations: Vec<OrganizationPlace>,
     pub current: Option<Current>,
+    /// Invitations waiting for this user's answer.
+    pub pending_invitations: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::{
     accounts::{Current, Me, OrganizationPlace, ValidSignUp, WorkspacePlace},
     db::{
-        DbError, Exec,
+        DbError, Exec, invitations,
         organizations::{self, MembershipRecord},
         users::{self, NewUser, UserRecord},
         workspaces::{self, NewWorkspace, ReachableWorkspace},
@@ -51,7 +51,7 @@ pub async fn sign_up(state: &AppState, input: ValidSignUp) -> Result<UserId, App
         other => other?,
     }
     organizations::create(&mut tx, organization, &input.organization, now).await?;
-    organizations::add_member(&mut tx, organization, user, Role::Admin, now).await?;
+    organizations::add_member(&mut tx, organization, user, &input.name, Role::Admin, now).await?;
     workspaces::create(
         &mut tx,
         NewWorkspace {
@@ -165,12 +165,19 @@ pub async fn me(state: &AppState, user: &UserRecord) -> Result<Me, AppError> {
         user.last_organization_id,
         user.last_workspace_id,
     );
+    let pending_invitations = invitations::count_pending_to_organizations_for_email(
+        &mut c,
+        &user.email,
+        Timestamp::now(),
+    )
+    .await?;
     Ok(Me {
         id: user.id,
         name: user.name.clone(),
         email: user.email.clone(),
         organizations,
         current,
+        pending_invitations: usize::try_from(pending_invitations).unwrap_or_default(),
     })
 }
 

@@ -77,6 +77,8 @@ macro_rules! text_enum {
 }
 pub(crate) use text_enum;
 
+pub mod invitations;
+pub mod limits;
 pub mod organizations;
 pub mod users;
 pub mod workspaces;

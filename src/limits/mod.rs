@@ -1,8 +1,149 @@
-//! Usage limits (spec.md §4): the settings, their units, and the shipped platform defaults.
+//! Usage limits (spec.md §4): the settings, their units, the platform defaults, and the meters
+//! that show usage against them.
 
+pub mod components;
+mod get_organization_limits;
+mod set_organization_limit;
+
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use get_organization_limits::*;
+pub use set_organization_limit::*;
+
+#[cfg(feature = "ssr")]
+use std::collections::BTreeMap;
 use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
+
+use crate::ids::OrganizationId;
+
+/// One setting's limit and usage, as a meter shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LimitUsage {
+    pub setting: Setting,
+    pub limit: i64,
+    pub usage: f64,
+    /// The most an admin may set: the platform default (or the organization's limit, for a
+    /// workspace).
+    pub max: i64,
+}
+
+/// How full a meter is: it turns amber from 80% and red at 100%.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Ok,
+    Warning,
+    Full,
+}
+
+impl LimitUsage {
+    /// Usage as a fraction of the limit (1.0 and above: full). A limit of 0 is always full.
+    pub fn fraction(&self) -> f64 {
+        if self.limit <= 0 {
+            1.0
+        } else {
+            self.usage / self.limit as f64
+        }
+    }
+
+    pub fn level(&self) -> Level {
+        match self.fraction() {
+            f if f >= 1.0 => Level::Full,
+            f if f >= 0.8 => Level::Warning,
+            _ => Level::Ok,
+        }
+    }
+
+    /// `12`, or `7.4` for fractional metered usage.
+    pub fn usage_text(&self) -> String {
+        if self.usage.fract() == 0.0 {
+            format!("{}", self.usage as i64)
+        } else {
+            format!("{:.1}", self.usage)
+        }
+    }
+}
+
+/// The limits and usage of an organization, and whether the caller may change the limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationLimits {
+    pub organization: OrganizationId,
+    pub items: Vec<LimitUsage>,
+    pub can_edit: bool,
+}
+
+/// The operator's defaults, which are also the ceilings admins can set limits up to.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PlatformLimits {
+    overrides: BTreeMap<(ScopeKey, Setting), i64>,
+}
+
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum ScopeKey {
+    Organization,
+    Workspace,
+}
+
+#[cfg(feature = "ssr")]
+impl From<Scope> for ScopeKey {
+    fn from(scope: Scope) -> Self {
+        match scope {
+            Scope::Organization => ScopeKey::Organization,
+            Scope::Workspace => ScopeKey::Workspace,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl PlatformLimits {
+    /// The platform default of `setting` in `scope`.
+    pub fn default_for(&self, scope: Scope, setting: Setting) -> i64 {
+        self.overrides
+            .get(&(scope.into(), setting))
+            .copied()
+            .unwrap_or_else(|| setting.shipped_default(scope))
+    }
+
+    /// Reads `SETTING=N` assignments (`members=200`, `Managed Channels=5`).
+    pub fn parse(organization: &[String], workspace: &[String]) -> Result<PlatformLimits, String> {
+        let mut limits = PlatformLimits::default();
+        for (scope, items) in [
+            (Scope::Organization, organization),
+            (Scope::Workspace, workspace),
+        ] {
+            for item in items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {
+                let (name, value) = item
+                    .split_once('=')
+                    .ok_or_else(|| format!("{item:?}: expected SETTING=NUMBER"))?;
+                let setting: Setting = name.parse().map_err(|e| format!("{item:?}: {e}"))?;
+                if !setting.applies_to(scope) {
+                    return Err(format!(
+                        "{item:?}: {setting} is not a{} limit",
+                        match scope {
+                            Scope::Organization => "n organization",
+                            Scope::Workspace => " workspace",
+                        }
+                    ));
+                }
+                let value: i64 =
+                    value
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|v| *v >= 0)
+                        .ok_or_else(|| {
+                            format!("{item:?}: the limit must be a whole number, 0 or more")
+                        })?;
+                limits.overrides.insert((scope.into(), setting), value);
+            }
+        }
+        Ok(limits)
+    }
+}
 
 /// A limit setting. The names are the ones the anatools SDK sends and shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -189,6 +330,60 @@ mod tests {
             assert_eq!(setting.as_str().parse(), Ok(setting));
         }
         assert!("Bananas".parse::<Setting>().is_err());
+    }
+
+    #[test]
+    fn meters_turn_amber_at_80_and_red_at_100_percent() {
+        let meter = |usage: f64, limit: i64| LimitUsage {
+            setting: Setting::Members,
+            limit,
+            usage,
+            max: 50,
+        };
+        assert_eq!(meter(7.0, 10).level(), Level::Ok);
+        assert_eq!(meter(7.9, 10).level(), Level::Ok);
+        assert_eq!(meter(8.0, 10).level(), Level::Warning);
+        assert_eq!(meter(10.0, 10).level(), Level::Full);
+        assert_eq!(meter(12.0, 10).level(), Level::Full);
+        assert_eq!(
+            meter(0.0, 0).level(),
+            Level::Full,
+            "nothing more fits under a limit of 0"
+        );
+        assert_eq!(meter(7.0, 10).usage_text(), "7");
+        assert_eq!(meter(7.44, 10).usage_text(), "7.4");
+    }
+
+    #[test]
+    fn platform_defaults_come_from_configuration() {
+        let limits = PlatformLimits::parse(
+            &["members=200".into(), " Managed Channels = 3".into()],
+            &["guests=5".into()],
+        )
+        .unwrap();
+        assert_eq!(
+            limits.default_for(Scope::Organization, Setting::Members),
+            200
+        );
+        assert_eq!(
+            limits.default_for(Scope::Organization, Setting::ManagedChannels),
+            3
+        );
+        assert_eq!(
+            limits.default_for(Scope::Organization, Setting::Workspaces),
+            10
+        );
+        assert_eq!(limits.default_for(Scope::Workspace, Setting::Guests), 5);
+        for bad in [
+            "members",
+            "members=-1",
+            "members=many",
+            "bananas=3",
+            "guests=3",
+        ] {
+            assert!(PlatformLimits::parse(&[bad.into()], &[]).is_err(), "{bad}");
+        }
+        assert!(PlatformLimits::parse(&[], &["members=3".into()]).is_err());
     }
 
     #[test]

@@ -1,13 +1,17 @@
 //! Organizations: the current one, its overview, and switching between them.
 
+mod edit_organization;
 mod get_dashboard;
+mod get_organizations;
 pub mod pages;
 mod switch_organization;
 
 #[cfg(feature = "ssr")]
 pub mod service;
 
+pub use edit_organization::*;
 pub use get_dashboard::*;
+pub use get_organizations::*;
 pub use switch_organization::*;
 
 use serde::{Deserialize, Serialize};
@@ -39,4 +43,15 @@ pub struct DashboardWorkspace {
     pub description: String,
     pub role: Role,
     pub created_at: Timestamp,
+}
+
+/// An organization the caller has a role in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationSummary {
+    pub id: OrganizationId,
+    pub name: String,
+    pub role: Role,
+    /// The workspaces of it the caller reaches.
+    pub workspaces: usize,
+    pub current: bool,
 }

@@ -1,17 +1,54 @@
 //! Organization operations, below the server functions and above the data layer.
 
 use crate::{
-    accounts::service::{Reach, current},
+    accounts::{
+        normalize_name,
+        service::{Reach, current},
+    },
     db::{
         organizations,
         users::{self, UserRecord},
     },
     error::AppError,
     ids::OrganizationId,
-    organizations::{Dashboard, DashboardWorkspace},
-    policy::{Operation, authorize},
+    organizations::{Dashboard, DashboardWorkspace, OrganizationSummary},
+    policy::{Operation, authorize, authorize_in_organization},
     server::state::AppState,
+    timestamp::Timestamp,
 };
+
+pub async fn list(
+    state: &AppState,
+    user: &UserRecord,
+) -> Result<Vec<OrganizationSummary>, AppError> {
+    let mut c = state.db.conn().await?;
+    let places = Reach::load(&mut c, user.id).await?.places();
+    let here = current(&places, user.last_organization_id, user.last_workspace_id);
+    Ok(places
+        .into_iter()
+        .map(|o| OrganizationSummary {
+            current: here.as_ref().is_some_and(|h| h.organization == o.id),
+            id: o.id,
+            name: o.name,
+            role: o.role,
+            workspaces: o.workspaces.len(),
+        })
+        .collect())
+}
+
+pub async fn rename(
+    state: &AppState,
+    user: &UserRecord,
+    organization: OrganizationId,
+    raw_name: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    authorize_in_organization(&mut tx, organization, user.id, Operation::EditOrganization).await?;
+    let name = normalize_name(raw_name, "a name").map_err(|m| AppError::field("name", m))?;
+    organizations::rename(&mut tx, organization, &name, Timestamp::now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
 
 pub async fn dashboard(state: &AppState, user: &UserRecord) -> Result<Option<Dashboard>, AppError> {
     let mut c = state.db.conn().await?;

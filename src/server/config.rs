@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf};
 use clap::Parser;
 use url::Url;
 
-use crate::db::DEFAULT_URL;
+use crate::{db::DEFAULT_URL, limits::PlatformLimits};
 
 #[derive(Debug, Clone, Parser)]
 #[command(
@@ -37,6 +37,32 @@ pub struct Cli {
     #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
 
+    /// Platform default and ceiling of an organization limit, as SETTING=N (setting names as
+    /// in `members`, `workspaces`, `compute_time`, `dataset_storage`, `volume_storage`,
+    /// `instances`, `managed_channels`, `managed_volumes`). Repeat the flag, or separate with
+    /// commas in the variable: ORGSPACE_ORG_LIMITS=members=200,workspaces=20.
+    #[arg(
+        long = "org-limit",
+        env = "ORGSPACE_ORG_LIMITS",
+        value_name = "SETTING=N",
+        value_delimiter = ','
+    )]
+    pub org_limits: Vec<String>,
+
+    /// Platform default and ceiling of a workspace limit, as SETTING=N (`guests`, `datasets`,
+    /// `compute_time`, `dataset_storage`, `instances`).
+    #[arg(
+        long = "workspace-limit",
+        env = "ORGSPACE_WORKSPACE_LIMITS",
+        value_name = "SETTING=N",
+        value_delimiter = ','
+    )]
+    pub workspace_limits: Vec<String>,
+
+    /// Days an invitation link stays valid.
+    #[arg(long, env = "ORGSPACE_INVITATION_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=90))]
+    pub invitation_days: u32,
+
     /// The folder of static files (pkg/, favicon). Default: `site` beside the binary, or
     /// `../site` from it (the layout of a cargo build).
     #[arg(long, env = "LEPTOS_SITE_ROOT")]
@@ -55,6 +81,8 @@ pub struct Config {
     pub secure_cookies: bool,
     pub smtp_url: Option<Url>,
     pub site_root: PathBuf,
+    pub limits: PlatformLimits,
+    pub invitation_days: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +93,8 @@ pub enum ConfigError {
         "--smtp-url is not valid: expected smtp://HOST:PORT or smtps://USER:PASSWORD@HOST:PORT"
     )]
     SmtpUrl,
+    #[error("--org-limit/--workspace-limit {0}")]
+    Limits(String),
     #[error(
         "cannot find the site folder (tried {0}); build it with `make build` or set LEPTOS_SITE_ROOT"
     )]
@@ -95,7 +125,12 @@ impl Cli {
             }
         };
 
+        let limits = PlatformLimits::parse(&self.org_limits, &self.workspace_limits)
+            .map_err(ConfigError::Limits)?;
+
         Ok(Config {
+            limits,
+            invitation_days: self.invitation_days,
             addr: self.addr,
             database_url: self.database_url,
             secure_cookies: url.scheme() == "https",
@@ -185,6 +220,25 @@ mod tests {
         let e = config(&["--smtp-url", "http://mail"]).unwrap_err();
         assert!(e.to_string().contains("--smtp-url"));
         assert!(Cli::try_parse_from(["orgspace", "--addr", "nonsense"]).is_err());
+    }
+
+    #[test]
+    fn platform_limits_and_invitation_lifetime_are_configurable() {
+        use crate::limits::{Scope, Setting};
+        let c = config(&["--org-limit", "members=200", "--org-limit", "workspaces=3"]).unwrap();
+        assert_eq!(
+            c.limits.default_for(Scope::Organization, Setting::Members),
+            200
+        );
+        assert_eq!(
+            c.limits
+                .default_for(Scope::Organization, Setting::Workspaces),
+            3
+        );
+        assert_eq!(c.invitation_days, 7);
+        let e = config(&["--org-limit", "guests=3"]).unwrap_err();
+        assert!(e.to_string().contains("not an organization limit"), "{e}");
+        assert!(Cli::try_parse_from(["orgspace", "--invitation-days", "0"]).is_err());
     }
 
     #[test]

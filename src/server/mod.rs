@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod errors;
+pub mod forms;
 pub mod security;
 pub mod sessions;
 pub mod state;

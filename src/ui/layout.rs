@@ -9,6 +9,7 @@ use leptos_router::{
 
 use crate::{
     accounts::Me,
+    roles::Role,
     ui::{RoleBadge, session::SessionContext, urlencode},
 };
 
@@ -63,6 +64,10 @@ pub fn AppLayout() -> impl IntoView {
 
 #[component]
 fn Shell(me: Me) -> impl IntoView {
+    let is_member = me
+        .current_organization()
+        .is_some_and(|o| o.role >= Role::Member);
+    let invitations = me.pending_invitations;
     view! {
         <div class="app">
             <header class="topbar">
@@ -80,9 +85,26 @@ fn Shell(me: Me) -> impl IntoView {
                         <span class="nav-icon" aria-hidden="true">"◧"</span>
                         "Overview"
                     </A>
+                    {is_member.then(|| view! {
+                        <A href="/members">
+                            <span class="nav-icon" aria-hidden="true">"☰"</span>
+                            "Members"
+                        </A>
+                    })}
                     <A href="/workspaces">
                         <span class="nav-icon" aria-hidden="true">"▦"</span>
                         "Workspaces"
+                    </A>
+                    <A href="/organizations">
+                        <span class="nav-icon" aria-hidden="true">"◎"</span>
+                        "Organizations"
+                    </A>
+                    <A href="/invitations">
+                        <span class="nav-icon" aria-hidden="true">"✉"</span>
+                        "Invitations"
+                        {(invitations > 0).then(|| view! {
+                            <span class="nav-count" aria-label=format!("{invitations} waiting")>{invitations}</span>
+                        })}
                     </A>
                 </nav>
                 <main class="content" id="main">

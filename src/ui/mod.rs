@@ -1,5 +1,6 @@
 //! Building blocks shared by every page: the session context, the layout, form fields.
 
+pub mod dialog;
 pub mod form;
 pub mod layout;
 pub mod session;

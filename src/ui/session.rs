@@ -21,6 +21,9 @@ pub struct SessionContext {
     pub sign_out: ServerAction<SignOut>,
     pub switch_workspace: ServerAction<SwitchWorkspace>,
     pub switch_organization: ServerAction<SwitchOrganization>,
+    /// Bumped by pages after a change that alters the user's places or names (renaming,
+    /// leaving, accepting an invitation), so that the header and every page follow.
+    changes: RwSignal<usize>,
     pub me: Resource<Result<Option<Me>, AppError>>,
 }
 
@@ -38,6 +41,7 @@ impl SessionContext {
         let sign_out = ServerAction::<SignOut>::new();
         let switch_workspace = ServerAction::<SwitchWorkspace>::new();
         let switch_organization = ServerAction::<SwitchOrganization>::new();
+        let changes = RwSignal::new(0);
         let me = Resource::new(
             move || {
                 (
@@ -46,6 +50,7 @@ impl SessionContext {
                     sign_out.version().get(),
                     switch_workspace.version().get(),
                     switch_organization.version().get(),
+                    changes.get(),
                 )
             },
             |_| get_me(),
@@ -56,6 +61,7 @@ impl SessionContext {
             sign_out,
             switch_workspace,
             switch_organization,
+            changes,
             me,
         };
         provide_context(context);
@@ -73,5 +79,11 @@ impl SessionContext {
             + self.sign_up.version().get()
             + self.switch_workspace.version().get()
             + self.switch_organization.version().get()
+            + self.changes.get()
+    }
+
+    /// Tells every page that the user's places or names changed.
+    pub fn changed(&self) {
+        self.changes.update(|n| *n += 1);
     }
 }

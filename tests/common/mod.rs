@@ -17,6 +17,7 @@ use http_body_util::BodyExt;
 use orgspace::{
     accounts::password::Passwords,
     db::Db,
+    limits::PlatformLimits,
     server::{self, config::Config, state::AppState},
 };
 use tower::ServiceExt;
@@ -160,10 +161,19 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn new(test_db: &TestDb) -> TestApp {
-        Self::with_public_url(test_db, PUBLIC_URL).await
+        Self::build(test_db, PUBLIC_URL, &[]).await
     }
 
     pub async fn with_public_url(test_db: &TestDb, public_url: &str) -> TestApp {
+        Self::build(test_db, public_url, &[]).await
+    }
+
+    /// With platform limits of the operator, as `--org-limit` takes them (`members=3`).
+    pub async fn with_org_limits(test_db: &TestDb, limits: &[&str]) -> TestApp {
+        Self::build(test_db, PUBLIC_URL, limits).await
+    }
+
+    async fn build(test_db: &TestDb, public_url: &str, org_limits: &[&str]) -> TestApp {
         let site = std::env::temp_dir().join(format!("orgspace-site-{}", Uuid::now_v7()));
         std::fs::create_dir_all(site.join("pkg")).expect("site folder");
         std::fs::write(site.join("pkg/orgspace.css"), "body{}").expect("css");
@@ -175,6 +185,12 @@ impl TestApp {
             secure_cookies: public_url.starts_with("https://"),
             smtp_url: None,
             site_root: site.clone(),
+            limits: PlatformLimits::parse(
+                &org_limits.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
+                &[],
+            )
+            .expect("platform limits"),
+            invitation_days: 7,
         };
         let state = server::state_over(config, test_db.db.clone(), Passwords::new(2))
             .await

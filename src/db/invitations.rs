@@ -1,0 +1,221 @@
+//! The `invitations` table: open (pending) invitations and their history.
+
+use crate::{
+    db::{DbError, Exec},
+    ids::{InvitationId, OrganizationId, UserId, WorkspaceId},
+    roles::Role,
+    timestamp::Timestamp,
+};
+
+pub struct NewInvitation<'a> {
+    pub id: InvitationId,
+    pub organization: OrganizationId,
+    pub workspace: Option<WorkspaceId>,
+    /// Normalised.
+    pub email: &'a str,
+    pub role: Role,
+    pub token_hash: &'a [u8],
+    pub invited_by: UserId,
+    pub now: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// An invitation with what its lists show.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InvitationRecord {
+    pub id: InvitationId,
+    pub organization_id: OrganizationId,
+    pub organization_name: String,
+    pub workspace_id: Option<WorkspaceId>,
+    pub email: String,
+    pub role: Role,
+    pub invited_by_name: Option<String>,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+const SELECT: &str = "SELECT i.id, i.organization_id, o.name AS organization_name, i.workspace_id,
+        i.email, i.role, u.name AS invited_by_name, i.created_at, i.expires_at
+     FROM invitations i
+     JOIN organizations o ON o.id = i.organization_id
+     LEFT JOIN users u ON u.id = i.invited_by";
+
+/// "Open": neither accepted, declined nor revoked (it may have expired).
+const OPEN: &str = "i.accepted_at IS NULL AND i.declined_at IS NULL AND i.revoked_at IS NULL";
+
+pub async fn create(c: &mut impl Exec, inv: NewInvitation<'_>) -> Result<(), DbError> {
+    run!(c, x => sqlx::query(
+        "INSERT INTO invitations
+            (id, organization_id, workspace_id, email, role, token_hash, invited_by, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(inv.id)
+    .bind(inv.organization)
+    .bind(inv.workspace)
+    .bind(inv.email)
+    .bind(inv.role)
+    .bind(inv.token_hash)
+    .bind(inv.invited_by)
+    .bind(inv.now)
+    .bind(inv.expires_at)
+    .execute(x)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+/// The open invitation of `email` to the organization itself (not to one of its workspaces).
+pub async fn find_open_to_organization(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    email: &str,
+) -> Result<Option<InvitationRecord>, DbError> {
+    let sql = format!(
+        "{SELECT} WHERE i.organization_id = $1 AND i.workspace_id IS NULL AND i.email = $2 AND {OPEN}"
+    );
+    Ok(run!(c, x => sqlx::query_as(&sql).bind(organization).bind(email).fetch_optional(x).await)?)
+}
+
+/// Gives an open invitation a new token, role, inviter and expiry (an expired invitation sent
+/// again keeps its row: one open invitation per address).
+pub async fn renew(
+    c: &mut impl Exec,
+    id: InvitationId,
+    role: Role,
+    token_hash: &[u8],
+    invited_by: UserId,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> Result<(), DbError> {
+    run!(c, x => sqlx::query(
+        "UPDATE invitations SET role = $2, token_hash = $3, invited_by = $4, created_at = $5, expires_at = $6
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(role)
+    .bind(token_hash)
+    .bind(invited_by)
+    .bind(now)
+    .bind(expires_at)
+    .execute(x)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+/// Pending invitations to the organization itself, newest first: open and not expired.
+pub async fn pending_to_organization(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    now: Timestamp,
+) -> Result<Vec<InvitationRecord>, DbError> {
+    let sql = format!(
+        "{SELECT} WHERE i.organization_id = $1 AND i.workspace_id IS NULL AND {OPEN}
+           AND i.expires_at > $2
+         ORDER BY i.created_at DESC, i.id"
+    );
+    Ok(run!(c, x => sqlx::query_as(&sql).bind(organization).bind(now).fetch_all(x).await)?)
+}
+
+/// How many invitations to the organization itself are pending: they count toward Members.
+pub async fn count_pending_to_organization(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    now: Timestamp,
+) -> Result<i64, DbError> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM invitations i WHERE i.organization_id = $1 AND i.workspace_id IS NULL
+           AND {OPEN} AND i.expires_at > $2"
+    );
+    Ok(run!(c, x => sqlx::query_scalar(&sql).bind(organization).bind(now).fetch_one(x).await)?)
+}
+
+/// Revokes an open invitation to the organization itself; false when there is none.
+pub async fn revoke_to_organization(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    id: InvitationId,
+    now: Timestamp,
+) -> Result<bool, DbError> {
+    let done = run!(c, x => sqlx::query(
+        "UPDATE invitations SET revoked_at = $3
+         WHERE id = $2 AND organization_id = $1 AND workspace_id IS NULL
+           AND accepted_at IS NULL AND declined_at IS NULL AND revoked_at IS NULL",
+    )
+        .bind(organization)
+        .bind(id)
+        .bind(now)
+        .execute(x)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// Pending invitations to organizations addressed to `email`, newest first.
+pub async fn pending_to_organizations_for_email(
+    c: &mut impl Exec,
+    email: &str,
+    now: Timestamp,
+) -> Result<Vec<InvitationRecord>, DbError> {
+    let sql = format!(
+        "{SELECT} WHERE i.email = $1 AND i.workspace_id IS NULL AND {OPEN} AND i.expires_at > $2
+         ORDER BY i.created_at DESC, i.id"
+    );
+    Ok(run!(c, x => sqlx::query_as(&sql).bind(email).bind(now).fetch_all(x).await)?)
+}
+
+pub async fn count_pending_to_organizations_for_email(
+    c: &mut impl Exec,
+    email: &str,
+    now: Timestamp,
+) -> Result<i64, DbError> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM invitations i WHERE i.email = $1 AND i.workspace_id IS NULL
+           AND {OPEN} AND i.expires_at > $2"
+    );
+    Ok(run!(c, x => sqlx::query_scalar(&sql).bind(email).bind(now).fetch_one(x).await)?)
+}
+
+/// A pending invitation to an organization addressed to `email`, by id.
+pub async fn find_pending_to_organization_for_email(
+    c: &mut impl Exec,
+    id: InvitationId,
+    email: &str,
+    now: Timestamp,
+) -> Result<Option<InvitationRecord>, DbError> {
+    let sql = format!(
+        "{SELECT} WHERE i.id = $1 AND i.email = $2 AND i.workspace_id IS NULL AND {OPEN}
+           AND i.expires_at > $3"
+    );
+    Ok(run!(c, x => sqlx::query_as(&sql).bind(id).bind(email).bind(now).fetch_optional(x).await)?)
+}
+
+pub async fn mark_accepted(
+    c: &mut impl Exec,
+    id: InvitationId,
+    user: UserId,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    run!(c, x => sqlx::query("UPDATE invitations SET accepted_at = $3, accepted_by = $2 WHERE id = $1")
+        .bind(id)
+        .bind(user)
+        .bind(now)
+        .execute(x)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn mark_declined(
+    c: &mut impl Exec,
+    id: InvitationId,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    run!(c, x => sqlx::query("UPDATE invitations SET declined_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(x)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! Limits set by admins (`organization_limits`, `workspace_limits`) and the usage they are
+//! measured against: counted from the application's own rows, or reported (`usage_reports`).
+
+use crate::{
+    db::{DbError, Exec},
+    ids::OrganizationId,
+    limits::Setting,
+    timestamp::Timestamp,
+};
+
+/// The limits an admin has set on the organization; settings without a row have the platform
+/// default.
+pub async fn organization_overrides(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+) -> Result<Vec<(Setting, i64)>, DbError> {
+    Ok(run!(c, x => sqlx::query_as(
+        "SELECT setting, limit_value FROM organization_limits WHERE organization_id = $1",
+    )
+    .bind(organization)
+    .fetch_all(x)
+    .await)?)
+}
+
+pub async fn organization_override(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    setting: Setting,
+) -> Result<Option<i64>, DbError> {
+    Ok(run!(c, x => sqlx::query_scalar(
+        "SELECT limit_value FROM organization_limits WHERE organization_id = $1 AND setting = $2",
+    )
+    .bind(organization)
+    .bind(setting)
+    .fetch_optional(x)
+    .await)?)
+}
+
+pub async fn set_organization_limit(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    setting: Setting,
+    value: i64,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    run!(c, x => sqlx::query(
+        "INSERT INTO organization_limits (organization_id, setting, limit_value, updated_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (organization_id, setting)
+         DO UPDATE SET limit_value = excluded.limit_value, updated_at = excluded.updated_at",
+    )
+    .bind(organization)
+    .bind(setting)
+    .bind(value)
+    .bind(now)
+    .execute(x)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+/// What the organization's own rows say, in one round trip.
+#[derive(Debug, Clone, Copy, Default, sqlx::FromRow)]
+pub struct OrganizationCounts {
+    pub members: i64,
+    pub pending_member_invitations: i64,
+    pub workspaces: i64,
+    pub channels: i64,
+    pub volumes: i64,
+}
+
+pub async fn organization_counts(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    now: Timestamp,
+) -> Result<OrganizationCounts, DbError> {
+    Ok(run!(c, x => sqlx::query_as(
+        "SELECT
+            (SELECT COUNT(*) FROM organization_members WHERE organization_id = $1) AS members,
+            (SELECT COUNT(*) FROM invitations WHERE organization_id = $1 AND workspace_id IS NULL
+                AND accepted_at IS NULL AND declined_at IS NULL AND revoked_at IS NULL
+                AND expires_at > $2) AS pending_member_invitations,
+            (SELECT COUNT(*) FROM workspaces WHERE organization_id = $1) AS workspaces,
+            (SELECT COUNT(*) FROM channels WHERE organization_id = $1) AS channels,
+            (SELECT COUNT(*) FROM volumes WHERE organization_id = $1) AS volumes",
+    )
+    .bind(organization)
+    .bind(now)
+    .fetch_one(x)
+    .await)?)
+}
+
+/// Reported usage of the organization: Compute Time summed since `month_start`; the levels
+/// (storage, instances) as last reported for the organization as a whole.
+pub async fn organization_metered(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    month_start: Timestamp,
+) -> Result<Vec<(Setting, f64)>, DbError> {
+    Ok(run!(c, x => sqlx::query_as(
+        "SELECT setting, SUM(amount) FROM usage_reports
+         WHERE organization_id = $1 AND setting = 'compute_time' AND reported_at >= $2
+         GROUP BY setting
+         UNION ALL
+         SELECT r.setting, r.amount FROM usage_reports r
+         WHERE r.organization_id = $1 AND r.workspace_id IS NULL AND r.setting <> 'compute_time'
+           AND r.reported_at = (SELECT MAX(l.reported_at) FROM usage_reports l
+                                WHERE l.organization_id = r.organization_id
+                                  AND l.workspace_id IS NULL AND l.setting = r.setting)",
+    )
+    .bind(organization)
+    .bind(month_start)
+    .fetch_all(x)
+    .await)?)
+}

@@ -1,0 +1,17 @@
+use leptos::prelude::*;
+
+use crate::{error::AppError, ids::OrganizationId, invitations::PendingInvitation};
+
+/// The organization's pending invitations, newest first.
+///
+/// Permissions: org member.
+#[server(prefix = "/api", endpoint = "get_organization_invites")]
+pub async fn get_organization_invites(
+    organization_id: OrganizationId,
+) -> Result<Vec<PendingInvitation>, AppError> {
+    use crate::{accounts::auth, invitations::service, server::state::AppState};
+
+    let state = AppState::current()?;
+    let user = auth::require_user(&state).await?;
+    service::pending(&state, &user, organization_id).await
+}

@@ -1,0 +1,163 @@
+//! Limits and usage: what a meter shows, and the checks every write that raises usage makes
+//! inside its own transaction.
+
+use crate::{
+    db::{DbError, Exec, limits as db, users::UserRecord},
+    error::AppError,
+    ids::OrganizationId,
+    limits::{LimitUsage, OrganizationLimits, Scope, Setting},
+    policy::{Operation, authorize, authorize_in_organization},
+    server::{config::Config, state::AppState},
+    timestamp::Timestamp,
+};
+
+pub async fn get(
+    state: &AppState,
+    user: &UserRecord,
+    organization: OrganizationId,
+) -> Result<OrganizationLimits, AppError> {
+    let mut c = state.db.conn().await?;
+    let role = authorize_in_organization(
+        &mut c,
+        organization,
+        user.id,
+        Operation::GetOrganizationLimits,
+    )
+    .await?;
+    let items = organization_limits(&mut c, &state.config, organization, Timestamp::now()).await?;
+    Ok(OrganizationLimits {
+        organization,
+        items,
+        can_edit: authorize(Some(role), Operation::SetOrganizationLimit).is_ok(),
+    })
+}
+
+pub async fn set(
+    state: &AppState,
+    user: &UserRecord,
+    organization: OrganizationId,
+    setting: Setting,
+    raw_limit: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    authorize_in_organization(
+        &mut tx,
+        organization,
+        user.id,
+        Operation::SetOrganizationLimit,
+    )
+    .await?;
+    if !setting.applies_to(Scope::Organization) {
+        return Err(AppError::field(
+            "setting",
+            format!("{setting} is not an organization limit."),
+        ));
+    }
+    let max = state
+        .config
+        .limits
+        .default_for(Scope::Organization, setting);
+    let value = parse_limit(raw_limit, max)?;
+    db::set_organization_limit(&mut tx, organization, setting, value, Timestamp::now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The organization's limit for `setting`: what its admin set, never above the platform's.
+pub async fn organization_limit(
+    c: &mut impl Exec,
+    config: &Config,
+    organization: OrganizationId,
+    setting: Setting,
+) -> Result<i64, DbError> {
+    let ceiling = config.limits.default_for(Scope::Organization, setting);
+    let set = db::organization_override(c, organization, setting).await?;
+    Ok(set.map_or(ceiling, |v| v.min(ceiling)))
+}
+
+/// Every organization setting's limit and usage, in the order the dashboard shows them.
+pub async fn organization_limits(
+    c: &mut impl Exec,
+    config: &Config,
+    organization: OrganizationId,
+    now: Timestamp,
+) -> Result<Vec<LimitUsage>, DbError> {
+    let overrides = db::organization_overrides(c, organization).await?;
+    let counts = db::organization_counts(c, organization, now).await?;
+    let metered = db::organization_metered(c, organization, now.month_start()).await?;
+    Ok(Setting::ORGANIZATION
+        .into_iter()
+        .map(|setting| {
+            let max = config.limits.default_for(Scope::Organization, setting);
+            let limit = overrides
+                .iter()
+                .find(|(s, _)| *s == setting)
+                .map_or(max, |(_, v)| (*v).min(max));
+            let usage = match setting {
+                Setting::Members => (counts.members + counts.pending_member_invitations) as f64,
+                Setting::Workspaces => counts.workspaces as f64,
+                Setting::ManagedChannels => counts.channels as f64,
+                Setting::ManagedVolumes => counts.volumes as f64,
+                _ => metered
+                    .iter()
+                    .find(|(s, _)| *s == setting)
+                    .map_or(0.0, |(_, amount)| *amount),
+            };
+            LimitUsage {
+                setting,
+                limit,
+                usage,
+                max,
+            }
+        })
+        .collect())
+}
+
+/// Refuses when `usage_after` (the usage the write would leave) exceeds the limit. `usage_now`
+/// is what the error reports.
+pub async fn ensure_within(
+    c: &mut impl Exec,
+    config: &Config,
+    organization: OrganizationId,
+    setting: Setting,
+    usage_now: i64,
+    usage_after: i64,
+) -> Result<(), AppError> {
+    let limit = organization_limit(c, config, organization, setting).await?;
+    if usage_after > limit {
+        return Err(AppError::LimitReached {
+            setting,
+            limit,
+            usage: usage_now,
+        });
+    }
+    Ok(())
+}
+
+/// Parses a limit typed into a form: a whole number from 0 to `max`.
+pub fn parse_limit(raw: &str, max: i64) -> Result<i64, AppError> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|v| (0..=max).contains(v))
+        .ok_or_else(|| AppError::field("limit", format!("Enter a whole number from 0 to {max}.")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_limit;
+
+    #[test]
+    fn limits_are_whole_numbers_up_to_the_ceiling() {
+        assert_eq!(parse_limit(" 25 ", 50), Ok(25));
+        assert_eq!(parse_limit("0", 50), Ok(0));
+        assert_eq!(parse_limit("50", 50), Ok(50));
+        for bad in ["51", "-1", "2.5", "", "ten", "99999999999999999999"] {
+            assert_eq!(
+                parse_limit(bad, 50).unwrap_err().field_message("limit"),
+                Some("Enter a whole number from 0 to 50."),
+                "{bad:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,572 @@
+//! The members page: the members table with search and pages, the pending invitations, and
+//! the dialogs that change them (`?invite`, `?role=ID&to=ROLE`, `?remove=ID`, `?leave`,
+//! `?revoke=ID`).
+
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+use leptos_router::{
+    components::{A, Form},
+    hooks::{use_navigate, use_query_map},
+};
+
+use crate::{
+    ids::{InvitationId, OrganizationId, UserId},
+    invitations::{
+        AddOrganizationMember, PendingInvitation, RemoveOrganizationInvitation,
+        components::InviteDialog, get_organization_invites,
+    },
+    members::{
+        EditOrganizationMember, Member, MembersPage as Page, RemoveOrganizationMember,
+        get_organization_member, get_organization_members,
+    },
+    roles::Role,
+    ui::{
+        RoleBadge,
+        dialog::{Dialog, close_on_success},
+        form::FormAlert,
+        session::SessionContext,
+        urlencode,
+    },
+};
+
+/// `/members`, keeping the search and page, with extra parameters (a dialog's).
+fn members_href(search: &str, after: Option<&str>, extra: &[(&str, &str)]) -> String {
+    let mut params: Vec<(String, String)> = Vec::new();
+    if !search.is_empty() {
+        params.push(("q".into(), search.into()));
+    }
+    if let Some(after) = after {
+        params.push(("after".into(), after.into()));
+    }
+    params.extend(
+        extra
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+    );
+    if params.is_empty() {
+        return "/members".into();
+    }
+    let query: Vec<String> = params
+        .iter()
+        .map(|(k, v)| {
+            if v.is_empty() {
+                k.clone()
+            } else {
+                format!("{k}={}", urlencode(v))
+            }
+        })
+        .collect();
+    format!("/members?{}", query.join("&"))
+}
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let session = SessionContext::get();
+    view! {
+        <Title text="Members"/>
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                let me = match session.me.await {
+                    Ok(Some(me)) => me,
+                    _ => return ().into_any(),
+                };
+                match me.current_organization() {
+                    Some(org) if org.role >= Role::Member => {
+                        view! { <Members organization=org.id/> }.into_any()
+                    }
+                    Some(org) => view! {
+                        <div class="empty card">
+                            <h1>"Members"</h1>
+                            <p class="muted">
+                                {format!("As a guest of {}, you see only the workspaces you were invited to.", org.name)}
+                            </p>
+                        </div>
+                    }
+                    .into_any(),
+                    None => view! {
+                        <div class="empty card">
+                            <h1>"Members"</h1>
+                            <p class="muted">"You are not in any organization yet."</p>
+                        </div>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// What the page's dialogs act with, shared by all of them.
+#[derive(Clone, Copy)]
+struct Actions {
+    invite: ServerAction<AddOrganizationMember>,
+    edit: ServerAction<EditOrganizationMember>,
+    remove: ServerAction<RemoveOrganizationMember>,
+    /// Removing oneself: the same server function, with another ending.
+    leave: ServerAction<RemoveOrganizationMember>,
+    revoke: ServerAction<RemoveOrganizationInvitation>,
+}
+
+#[component]
+fn Members(organization: OrganizationId) -> impl IntoView {
+    let session = SessionContext::get();
+    let query = use_query_map();
+    let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let after = Memo::new(move |_| query.read().get("after").filter(|a| !a.is_empty()));
+    let actions = Actions {
+        invite: ServerAction::new(),
+        edit: ServerAction::new(),
+        remove: ServerAction::new(),
+        leave: ServerAction::new(),
+        revoke: ServerAction::new(),
+    };
+    let changes = move || {
+        actions.invite.version().get()
+            + actions.edit.version().get()
+            + actions.remove.version().get()
+            + actions.revoke.version().get()
+    };
+    let members = Resource::new(
+        move || (organization, search.get(), after.get(), changes()),
+        |(organization, search, after, _)| {
+            get_organization_members(organization, Some(search), after)
+        },
+    );
+    let pending = Resource::new(
+        move || (organization, changes()),
+        |(organization, _)| get_organization_invites(organization),
+    );
+    let here = move || members_href(&search.get(), after.get().as_deref(), &[]);
+    close_on_success(actions.invite, here);
+    close_on_success(actions.edit, here);
+    close_on_success(actions.remove, here);
+    close_on_success(actions.revoke, here);
+    // Leaving takes the user out of the organization: every page follows.
+    let navigate = use_navigate();
+    Effect::new(move |previous: Option<usize>| {
+        let version = actions.leave.version().get();
+        if previous.is_some_and(|p| p != version)
+            && actions
+                .leave
+                .value()
+                .with_untracked(|v| matches!(v, Some(Ok(()))))
+        {
+            session.changed();
+            navigate("/", Default::default());
+        }
+        version
+    });
+
+    view! {
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
+            {move || Suspend::new(async move {
+                match (members.await, pending.await) {
+                    (Ok(page), Ok(pending)) => Either::Left(view! {
+                        <MembersView page pending search after actions/>
+                    }),
+                    (Err(e), _) | (_, Err(e)) => Either::Right(view! {
+                        <div class="alert alert-error" role="alert">{e.to_string()}</div>
+                    }),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn MembersView(
+    page: Page,
+    pending: Vec<PendingInvitation>,
+    search: Memo<String>,
+    after: Memo<Option<String>>,
+    actions: Actions,
+) -> impl IntoView {
+    let query = use_query_map();
+    let q = search.get_untracked();
+    let after_now = after.get_untracked();
+    let here = members_href(&q, after_now.as_deref(), &[]);
+    let invite_href = members_href(&q, after_now.as_deref(), &[("invite", "")]);
+    let admin = page.viewer_is_admin();
+    let organization = page.organization;
+    let organization_name = page.organization_name.clone();
+    let total = page.total;
+    let shown = page.members.len();
+    let q_value = q.clone();
+    let searching = !q.is_empty();
+
+    let rows = page
+        .members
+        .iter()
+        .map(|m| {
+            let is_me = m.user_id == page.viewer;
+            let tools = member_tools(m, is_me, admin, &q, after_now.as_deref());
+            view! {
+                <tr>
+                    <td>
+                        <div class="person">
+                            <span class="avatar small" aria-hidden="true">{initials(&m.name)}</span>
+                            <span class="person-name">{m.name.clone()}</span>
+                            {is_me.then(|| view! { <span class="badge badge-current">"You"</span> })}
+                        </div>
+                    </td>
+                    <td class="muted">{m.email.clone()}</td>
+                    <td><RoleBadge role=m.role/></td>
+                    <td class="muted nowrap">{m.joined_at.human_date()}</td>
+                    <td class="actions">{tools}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+
+    let next_href = page
+        .next
+        .as_deref()
+        .map(|next| members_href(&q, Some(next), &[]));
+    let first_href = after_now.is_some().then(|| members_href(&q, None, &[]));
+    let summary = if q.is_empty() {
+        format!("{total} {}", if total == 1 { "member" } else { "members" })
+    } else {
+        format!(
+            "{shown} {} “{q}”",
+            if shown == 1 {
+                "member matches"
+            } else {
+                "members match"
+            }
+        )
+    };
+
+    // The dialog the address asks for, if any.
+    let dialog = {
+        let params = query.read_untracked();
+        let page = page.clone();
+        let pending = pending.clone();
+        let here = here.clone();
+        if params.get("invite").is_some() {
+            Some(view! { <InviteDialog organization organization_name=organization_name.clone() admin close_href=here action=actions.invite/> }.into_any())
+        } else if params.get("leave").is_some() {
+            Some(view! { <LeaveDialog page close_href=here action=actions.leave/> }.into_any())
+        } else if let Some(target) = params.get("remove").and_then(|v| v.parse::<UserId>().ok()) {
+            Some(view! { <RemoveDialog organization target organization_name=organization_name.clone() close_href=here action=actions.remove/> }.into_any())
+        } else if let (Some(target), Some(to)) = (
+            params.get("role").and_then(|v| v.parse::<UserId>().ok()),
+            params.get("to").and_then(|v| v.parse::<Role>().ok()),
+        ) {
+            Some(
+                view! { <RoleDialog organization target to close_href=here action=actions.edit/> }
+                    .into_any(),
+            )
+        } else if let Some(id) = params
+            .get("revoke")
+            .and_then(|v| v.parse::<InvitationId>().ok())
+        {
+            pending
+                .into_iter()
+                .find(|i| i.id == id)
+                .map(|invitation| view! { <RevokeDialog organization invitation close_href=here action=actions.revoke/> }.into_any())
+        } else {
+            None
+        }
+    };
+
+    view! {
+        <div class="page-header">
+            <div>
+                <p class="eyebrow">{page.organization_name.clone()}</p>
+                <h1>"Members"</h1>
+                <p class="muted">{format!("{total} {}", if total == 1 { "member" } else { "members" })}</p>
+            </div>
+            <A href=invite_href attr:class="button primary">"Invite people"</A>
+        </div>
+
+        <section class="card" aria-label="Members">
+            <div class="card-toolbar">
+                <Form method="GET" action="/members" attr:class="search" attr:role="search">
+                    <label for="member-search" class="visually-hidden">"Search members"</label>
+                    <input id="member-search" type="search" name="q" value=q_value
+                        placeholder="Search by name or email" maxlength="100" autocomplete="off"/>
+                    <button type="submit" class="button">"Search"</button>
+                    {searching.then(|| view! { <A href="/members" attr:class="button subtle">"Clear"</A> })}
+                </Form>
+                <span class="muted small">{summary}</span>
+            </div>
+            {if shown == 0 {
+                Either::Left(view! { <p class="empty-row muted">"No member matches your search."</p> })
+            } else {
+                Either::Right(view! {
+                    <div class="table-scroll">
+                        <table class="table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Name"</th>
+                                    <th scope="col">"Email"</th>
+                                    <th scope="col">"Role"</th>
+                                    <th scope="col">"Joined"</th>
+                                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                })
+            }}
+            {(next_href.is_some() || first_href.is_some()).then(|| view! {
+                <nav class="pager" aria-label="Pages">
+                    {first_href.map(|h| view! { <A href=h attr:class="button subtle">"← First page"</A> })}
+                    <span class="grow"></span>
+                    {next_href.map(|h| view! { <A href=h attr:class="button">"Next page →"</A> })}
+                </nav>
+            })}
+        </section>
+
+        <PendingInvitations pending q=q.clone() after=after_now.clone()/>
+        {dialog}
+    }
+}
+
+/// The buttons at the end of a member's row.
+fn member_tools(m: &Member, is_me: bool, admin: bool, q: &str, after: Option<&str>) -> AnyView {
+    let id = m.user_id.to_string();
+    if is_me {
+        let href = members_href(q, after, &[("leave", "")]);
+        return view! { <A href=href attr:class="button small subtle">"Leave"</A> }.into_any();
+    }
+    if !admin {
+        return ().into_any();
+    }
+    let (to, label) = match m.role {
+        Role::Admin => ("member", "Make member"),
+        _ => ("admin", "Make admin"),
+    };
+    let role_href = members_href(q, after, &[("role", &id), ("to", to)]);
+    let remove_href = members_href(q, after, &[("remove", &id)]);
+    let name = m.name.clone();
+    view! {
+        <A href=role_href attr:class="button small subtle" attr:aria-label=format!("{label}: {name}")>{label}</A>
+        <A href=remove_href attr:class="button small subtle danger-text" attr:aria-label=format!("Remove {}", m.name)>"Remove"</A>
+    }
+    .into_any()
+}
+
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .take(2)
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+#[component]
+fn PendingInvitations(
+    pending: Vec<PendingInvitation>,
+    q: String,
+    after: Option<String>,
+) -> impl IntoView {
+    let count = pending.len();
+    let rows = pending
+        .into_iter()
+        .map(|i| {
+            let revoke_href = members_href(&q, after.as_deref(), &[("revoke", &i.id.to_string())]);
+            view! {
+                <tr>
+                    <td>{i.email.clone()}</td>
+                    <td><RoleBadge role=i.role/></td>
+                    <td class="muted">{i.invited_by.clone().unwrap_or_else(|| "Someone who left".into())}</td>
+                    <td class="muted nowrap">{i.created_at.human_date()}</td>
+                    <td class="muted nowrap">{i.expires_at.human_date()}</td>
+                    <td class="actions">
+                        <A href=revoke_href attr:class="button small subtle danger-text"
+                            attr:aria-label=format!("Revoke the invitation to {}", i.email)>"Revoke"</A>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="pending-heading">
+            <div class="card-header">
+                <h2 id="pending-heading">"Pending invitations"</h2>
+                <span class="muted">{count} " waiting · counted toward Members"</span>
+            </div>
+            {if count == 0 {
+                Either::Left(view! { <p class="empty-row muted">"No pending invitations."</p> })
+            } else {
+                Either::Right(view! {
+                    <div class="table-scroll">
+                        <table class="table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Email"</th>
+                                    <th scope="col">"Role"</th>
+                                    <th scope="col">"Invited by"</th>
+                                    <th scope="col">"Sent"</th>
+                                    <th scope="col">"Expires"</th>
+                                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                })
+            }}
+        </section>
+    }
+}
+
+/// Cancel and confirm, at the foot of a dialog.
+#[component]
+fn DialogButtons(
+    close_href: String,
+    label: &'static str,
+    #[prop(optional)] danger: bool,
+    #[prop(into)] pending: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="modal-actions">
+            <A href=close_href attr:class="button">"Cancel"</A>
+            <button type="submit" class=if danger { "button danger" } else { "button primary" }
+                aria-busy=move || pending.get().then_some("true")>
+                {label}
+            </button>
+        </div>
+    }
+}
+
+#[component]
+fn RoleDialog(
+    organization: OrganizationId,
+    target: UserId,
+    to: Role,
+    close_href: String,
+    action: ServerAction<EditOrganizationMember>,
+) -> impl IntoView {
+    let member = Resource::new(
+        move || (organization, target),
+        |(o, t)| get_organization_member(o, t),
+    );
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <Suspense>
+            {move || {
+                let close_href = close_href.clone();
+                Suspend::new(async move {
+                    // Already done (a form sent without JavaScript lands back here): no dialog.
+                    let Ok(m) = member.await else { return ().into_any() };
+                    if m.role == to || to == Role::Guest {
+                        return ().into_any();
+                    }
+                    let (title, message, label) = match to {
+                        Role::Admin => (
+                            format!("Make {} an admin?", m.name),
+                            "Admins can invite admins, change roles, remove members, rename the organization and set its limits.",
+                            "Make admin",
+                        ),
+                        _ => (
+                            format!("Make {} a member?", m.name),
+                            "Members can see the organization, invite members and create workspaces, but not manage people or limits.",
+                            "Make member",
+                        ),
+                    };
+                    view! {
+                        <Dialog title close_href=close_href.clone()>
+                            <ActionForm action>
+                                <input type="hidden" name="organization_id" value=organization.to_string()/>
+                                <input type="hidden" name="user_id" value=target.to_string()/>
+                                <input type="hidden" name="role" value=to.as_str()/>
+                                <p class="modal-text">{message}</p>
+                                <FormAlert error/>
+                                <DialogButtons close_href label pending=action.pending()/>
+                            </ActionForm>
+                        </Dialog>
+                    }
+                    .into_any()
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RemoveDialog(
+    organization: OrganizationId,
+    organization_name: String,
+    target: UserId,
+    close_href: String,
+    action: ServerAction<RemoveOrganizationMember>,
+) -> impl IntoView {
+    let member = Resource::new(
+        move || (organization, target),
+        |(o, t)| get_organization_member(o, t),
+    );
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <Suspense>
+            {move || {
+                let close_href = close_href.clone();
+                let organization_name = organization_name.clone();
+                Suspend::new(async move {
+                    let Ok(m) = member.await else { return ().into_any() };
+                    view! {
+                        <Dialog title=format!("Remove {}?", m.name) close_href=close_href.clone()>
+                            <ActionForm action>
+                                <input type="hidden" name="organization_id" value=organization.to_string()/>
+                                <input type="hidden" name="user_id" value=target.to_string()/>
+                                <p class="modal-text">
+                                    {format!("{} ({}) loses access to {organization_name} and all its workspaces at once. To come back, they need a new invitation.", m.name, m.email)}
+                                </p>
+                                <FormAlert error/>
+                                <DialogButtons close_href label="Remove member" danger=true pending=action.pending()/>
+                            </ActionForm>
+                        </Dialog>
+                    }
+                    .into_any()
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LeaveDialog(
+    page: Page,
+    close_href: String,
+    action: ServerAction<RemoveOrganizationMember>,
+) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <Dialog title=format!("Leave {}?", page.organization_name) close_href=close_href.clone()>
+            <ActionForm action>
+                <input type="hidden" name="organization_id" value=page.organization.to_string()/>
+                <input type="hidden" name="user_id" value=page.viewer.to_string()/>
+                <p class="modal-text">
+                    {format!("You will lose access to {} and its workspaces. To come back, someone has to invite you again.", page.organization_name)}
+                </p>
+                <FormAlert error/>
+                <DialogButtons close_href label="Leave organization" danger=true pending=action.pending()/>
+            </ActionForm>
+        </Dialog>
+    }
+}
+
+#[component]
+fn RevokeDialog(
+    organization: OrganizationId,
+    invitation: PendingInvitation,
+    close_href: String,
+    action: ServerAction<RemoveOrganizationInvitation>,
+) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    view! {
+        <Dialog title="Revoke this invitation?".to_owned() close_href=close_href.clone()>
+            <ActionForm action>
+                <input type="hidden" name="organization_id" value=organization.to_string()/>
+                <input type="hidden" name="invitation_id" value=invitation.id.to_string()/>
+                <p class="modal-text">
+                    {format!("The invitation to {} stops working at once. You can invite them again later.", invitation.email)}
+                </p>
+                <FormAlert error/>
+                <DialogButtons close_href label="Revoke invitation" danger=true pending=action.pending()/>
+            </ActionForm>
+        </Dialog>
+    }
+}
