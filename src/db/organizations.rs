@@ -251,22 +251,6 @@ pub async fn count_members(
     .await)?)
 }
 
-pub async fn find_member(
-    c: &mut impl Exec,
-    organization: OrganizationId,
-    user: UserId,
-) -> Result<Option<MemberRecord>, DbError> {
-    Ok(run!(c, x => sqlx::query_as(
-        "SELECT m.user_id, u.name, u.email, m.role, m.joined_at, m.name_key
-         FROM organization_members m JOIN users u ON u.id = m.user_id
-         WHERE m.organization_id = $1 AND m.user_id = $2",
-    )
-    .bind(organization)
-    .bind(user)
-    .fetch_optional(x)
-    .await)?)
-}
-
 /// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern.
 fn like_pattern(term: &str) -> String {
     let mut p = String::with_capacity(term.len() + 2);

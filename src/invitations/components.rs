@@ -1,8 +1,5 @@
 //! The invite dialog.
 
-use leptos::prelude::*;
-use leptos_router::components::A;
-
 use crate::{
     accounts::normalize_email,
     error::FieldErrors,
@@ -13,6 +10,7 @@ use crate::{
         form::{Field, FormAlert, validate_on_submit},
     },
 };
+use leptos::prelude::*;
 
 /// Invites someone by email. Admins choose the role; members invite members.
 #[component]
@@ -70,7 +68,7 @@ pub fn InviteDialog(
                     "A pending invitation counts toward the Members limit until it is accepted, declined, revoked or expired."
                 </p>
                 <div class="modal-actions">
-                    <A href=close_href attr:class="button">"Cancel"</A>
+                    <a href=close_href class="button">"Cancel"</a>
                     <button type="submit" class="button primary"
                         aria-busy=move || action.pending().get().then_some("true")>
                         "Invite"

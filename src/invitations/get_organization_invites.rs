@@ -2,12 +2,13 @@ use leptos::prelude::*;
 
 use crate::{error::AppError, ids::OrganizationId, invitations::PendingInvitation};
 
-/// The organization's pending invitations, newest first.
+/// The organization's pending invitations, newest first. Without an id: the caller's current
+/// organization.
 ///
 /// Permissions: org member.
 #[server(prefix = "/api", endpoint = "get_organization_invites")]
 pub async fn get_organization_invites(
-    organization_id: OrganizationId,
+    organization_id: Option<OrganizationId>,
 ) -> Result<Vec<PendingInvitation>, AppError> {
     use crate::{accounts::auth, invitations::service, server::state::AppState};
 

@@ -176,9 +176,10 @@ pub async fn invite(
 pub async fn pending(
     state: &AppState,
     user: &UserRecord,
-    organization: OrganizationId,
+    organization: Option<OrganizationId>,
 ) -> Result<Vec<PendingInvitation>, AppError> {
     let mut c = state.db.conn().await?;
+    let organization = crate::organizations::service::resolve(&mut c, user, organization).await?;
     authorize_in_organization(
         &mut c,
         organization,

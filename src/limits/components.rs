@@ -1,65 +1,78 @@
 //! Usage meters, and editing a limit in place.
 
-use leptos::prelude::*;
+use leptos::{html, prelude::*};
 
 use crate::{
+    error::AppError,
     ids::OrganizationId,
     limits::{
         Level, LimitUsage, OrganizationLimits, SetOrganizationLimit, Setting,
         get_organization_limits,
     },
-    ui::form::FormAlert,
+    ui::{form::FormAlert, session::SessionContext},
 };
 
-/// The organization's meters: every setting with its usage against its limit.
+/// The current organization's meters: every setting with its usage against its limit. Shows
+/// nothing to a guest, who may not see them.
 #[component]
-pub fn OrganizationLimitsPanel(organization: OrganizationId) -> impl IntoView {
+pub fn OrganizationLimitsPanel() -> impl IntoView {
+    let session = SessionContext::get();
     let set = ServerAction::<SetOrganizationLimit>::new();
+    // The setting last submitted from this page, so that an error shows on its own meter.
+    // (A form sent without JavaScript comes back without it: the error shows above them all.)
+    let active = RwSignal::new(None::<Setting>);
     let limits = Resource::new(
-        move || (organization, set.version().get()),
-        |(organization, _)| get_organization_limits(organization),
+        move || (session.place_version(), set.version().get()),
+        |_| get_organization_limits(None),
     );
     view! {
-        <section class="card" aria-labelledby="limits-heading">
-            <div class="card-header">
-                <h2 id="limits-heading">"Usage and limits"</h2>
-                <span class="muted">"Compute time counts this calendar month (UTC)."</span>
-            </div>
-            <Transition fallback=|| view! { <div class="meters skeleton-block"></div> }>
-                {move || Suspend::new(async move {
-                    match limits.await {
-                        Ok(l) => view! { <Meters limits=l set/> }.into_any(),
-                        Err(e) => view! {
-                            <p class="alert alert-error" role="alert">{e.to_string()}</p>
-                        }.into_any(),
+        <Transition fallback=|| view! { <div class="card meters skeleton-block"></div> }>
+            {move || Suspend::new(async move {
+                match limits.await {
+                    Ok(l) => view! {
+                        <section class="card" aria-labelledby="limits-heading">
+                            <div class="card-header">
+                                <h2 id="limits-heading">"Usage and limits"</h2>
+                                <span class="muted">"Compute time counts this calendar month (UTC)."</span>
+                            </div>
+                            <Meters limits=l set active/>
+                        </section>
                     }
-                })}
-            </Transition>
-        </section>
+                    .into_any(),
+                    Err(AppError::Forbidden | AppError::NotFound) => ().into_any(),
+                    Err(e) => view! {
+                        <p class="alert alert-error" role="alert">{e.to_string()}</p>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 
 #[component]
-fn Meters(limits: OrganizationLimits, set: ServerAction<SetOrganizationLimit>) -> impl IntoView {
+fn Meters(
+    limits: OrganizationLimits,
+    set: ServerAction<SetOrganizationLimit>,
+    active: RwSignal<Option<Setting>>,
+) -> impl IntoView {
     let organization = limits.organization;
     let can_edit = limits.can_edit;
-    // The setting last submitted from this page, so that an error shows on its own meter.
-    // (A form sent without JavaScript comes back without it: the error shows above them all.)
-    let active = RwSignal::new(None::<Setting>);
-    let unplaced = Signal::derive(move || {
+    let unplaced = move || {
         active
             .get()
             .is_none()
             .then(|| set.value().get().and_then(Result::err))
             .flatten()
-    });
+            .map(|e| view! { <p class="alert alert-error meters-alert" role="alert">{e.to_string()}</p> })
+    };
     let meters = limits
         .items
         .into_iter()
         .map(|item| view! { <Meter item organization can_edit set active/> })
         .collect_view();
     view! {
-        <FormAlert error=unplaced/>
+        {unplaced}
         <div class="meters">{meters}</div>
     }
 }
@@ -96,8 +109,22 @@ fn Meter(
         let field_error =
             move || error.get().and_then(|e| e.field_message("limit").map(str::to_owned));
         let input_id = format!("limit-{}", setting.as_str());
+        // The panel re-renders in place after a save, so a `<details>` the user opened would
+        // stay open: close it once this setting's save has succeeded.
+        let details = NodeRef::<html::Details>::new();
+        Effect::new(move |previous: Option<usize>| {
+            let now = set.version().get();
+            if previous.is_some_and(|p| p != now)
+                && active.get_untracked() == Some(setting)
+                && matches!(set.value().get_untracked(), Some(Ok(_)))
+                && let Some(el) = details.get_untracked()
+            {
+                el.set_open(false);
+            }
+            now
+        });
         view! {
-            <details class="meter-edit" open=move || error.get().is_some()>
+            <details class="meter-edit" node_ref=details open=move || error.get().is_some()>
                 <summary>"Edit limit"</summary>
                 <ActionForm action=set attr:class="meter-form" attr:novalidate=true
                     on:submit:capture=move |_| active.set(Some(setting))>

@@ -14,9 +14,10 @@ use crate::{
 pub async fn get(
     state: &AppState,
     user: &UserRecord,
-    organization: OrganizationId,
+    organization: Option<OrganizationId>,
 ) -> Result<OrganizationLimits, AppError> {
     let mut c = state.db.conn().await?;
+    let organization = crate::organizations::service::resolve(&mut c, user, organization).await?;
     let role = authorize_in_organization(
         &mut c,
         organization,

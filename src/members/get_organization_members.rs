@@ -3,12 +3,13 @@ use leptos::prelude::*;
 use crate::{error::AppError, ids::OrganizationId, members::MembersPage};
 
 /// A page of the organization's members, by name, optionally only those whose name or email
-/// contains `search`. `after` is the `next` of the previous page.
+/// contains `search`. `after` is the `next` of the previous page. Without an id: the caller's
+/// current organization.
 ///
 /// Permissions: org member.
 #[server(prefix = "/api", endpoint = "get_organization_members")]
 pub async fn get_organization_members(
-    organization_id: OrganizationId,
+    organization_id: Option<OrganizationId>,
     search: Option<String>,
     after: Option<String>,
 ) -> Result<MembersPage, AppError> {

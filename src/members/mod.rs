@@ -1,7 +1,6 @@
 //! Members of an organization: the table, role changes, removal and leaving.
 
 mod edit_organization_member;
-mod get_organization_member;
 mod get_organization_members;
 pub mod pages;
 mod remove_organization_member;
@@ -10,7 +9,6 @@ mod remove_organization_member;
 pub mod service;
 
 pub use edit_organization_member::*;
-pub use get_organization_member::*;
 pub use get_organization_members::*;
 pub use remove_organization_member::*;
 

@@ -5,11 +5,12 @@
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::{
-    components::{A, Form},
+    components::Form,
     hooks::{use_navigate, use_query_map},
 };
 
 use crate::{
+    error::AppError,
     ids::{InvitationId, OrganizationId, UserId},
     invitations::{
         AddOrganizationMember, PendingInvitation, RemoveOrganizationInvitation,
@@ -17,7 +18,7 @@ use crate::{
     },
     members::{
         EditOrganizationMember, Member, MembersPage as Page, RemoveOrganizationMember,
-        get_organization_member, get_organization_members,
+        get_organization_members,
     },
     roles::Role,
     ui::{
@@ -59,43 +60,6 @@ fn members_href(search: &str, after: Option<&str>, extra: &[(&str, &str)]) -> St
     format!("/members?{}", query.join("&"))
 }
 
-#[component]
-pub fn MembersPage() -> impl IntoView {
-    let session = SessionContext::get();
-    view! {
-        <Title text="Members"/>
-        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
-            {move || Suspend::new(async move {
-                let me = match session.me.await {
-                    Ok(Some(me)) => me,
-                    _ => return ().into_any(),
-                };
-                match me.current_organization() {
-                    Some(org) if org.role >= Role::Member => {
-                        view! { <Members organization=org.id/> }.into_any()
-                    }
-                    Some(org) => view! {
-                        <div class="empty card">
-                            <h1>"Members"</h1>
-                            <p class="muted">
-                                {format!("As a guest of {}, you see only the workspaces you were invited to.", org.name)}
-                            </p>
-                        </div>
-                    }
-                    .into_any(),
-                    None => view! {
-                        <div class="empty card">
-                            <h1>"Members"</h1>
-                            <p class="muted">"You are not in any organization yet."</p>
-                        </div>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Transition>
-    }
-}
-
 /// What the page's dialogs act with, shared by all of them.
 #[derive(Clone, Copy)]
 struct Actions {
@@ -108,7 +72,7 @@ struct Actions {
 }
 
 #[component]
-fn Members(organization: OrganizationId) -> impl IntoView {
+pub fn MembersPage() -> impl IntoView {
     let session = SessionContext::get();
     let query = use_query_map();
     let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
@@ -121,21 +85,19 @@ fn Members(organization: OrganizationId) -> impl IntoView {
         revoke: ServerAction::new(),
     };
     let changes = move || {
-        actions.invite.version().get()
+        session.place_version()
+            + actions.invite.version().get()
             + actions.edit.version().get()
             + actions.remove.version().get()
             + actions.revoke.version().get()
     };
+    // The current organization's: these do not wait for the header's data.
     let members = Resource::new(
-        move || (organization, search.get(), after.get(), changes()),
-        |(organization, search, after, _)| {
-            get_organization_members(organization, Some(search), after)
-        },
+        move || (search.get(), after.get(), changes()),
+        |(search, after, _)| get_organization_members(None, Some(search), after),
     );
-    let pending = Resource::new(
-        move || (organization, changes()),
-        |(organization, _)| get_organization_invites(organization),
-    );
+    let pending = Resource::new(changes, |_| get_organization_invites(None));
+
     let here = move || members_href(&search.get(), after.get().as_deref(), &[]);
     close_on_success(actions.invite, here);
     close_on_success(actions.edit, here);
@@ -158,15 +120,34 @@ fn Members(organization: OrganizationId) -> impl IntoView {
     });
 
     view! {
+        <Title text="Members"/>
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 match (members.await, pending.await) {
-                    (Ok(page), Ok(pending)) => Either::Left(view! {
+                    (Ok(page), Ok(pending)) => view! {
                         <MembersView page pending search after actions/>
-                    }),
-                    (Err(e), _) | (_, Err(e)) => Either::Right(view! {
+                    }
+                    .into_any(),
+                    (Err(AppError::Forbidden), _) => view! {
+                        <div class="empty card">
+                            <h1>"Members"</h1>
+                            <p class="muted">
+                                "As a guest, you see only the workspaces you were invited to."
+                            </p>
+                        </div>
+                    }
+                    .into_any(),
+                    (Err(AppError::NotFound), _) => view! {
+                        <div class="empty card">
+                            <h1>"Members"</h1>
+                            <p class="muted">"You are not in any organization yet."</p>
+                        </div>
+                    }
+                    .into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! {
                         <div class="alert alert-error" role="alert">{e.to_string()}</div>
-                    }),
+                    }
+                    .into_any(),
                 }
             })}
         </Transition>
@@ -188,7 +169,6 @@ fn MembersView(
     let invite_href = members_href(&q, after_now.as_deref(), &[("invite", "")]);
     let admin = page.viewer_is_admin();
     let organization = page.organization;
-    let organization_name = page.organization_name.clone();
     let total = page.total;
     let shown = page.members.len();
     let q_value = q.clone();
@@ -236,36 +216,45 @@ fn MembersView(
         )
     };
 
-    // The dialog the address asks for, if any.
+    // The dialog the address asks for, if any; it follows the address as it changes.
     let dialog = {
-        let params = query.read_untracked();
         let page = page.clone();
         let pending = pending.clone();
         let here = here.clone();
-        if params.get("invite").is_some() {
-            Some(view! { <InviteDialog organization organization_name=organization_name.clone() admin close_href=here action=actions.invite/> }.into_any())
-        } else if params.get("leave").is_some() {
-            Some(view! { <LeaveDialog page close_href=here action=actions.leave/> }.into_any())
-        } else if let Some(target) = params.get("remove").and_then(|v| v.parse::<UserId>().ok()) {
-            Some(view! { <RemoveDialog organization target organization_name=organization_name.clone() close_href=here action=actions.remove/> }.into_any())
-        } else if let (Some(target), Some(to)) = (
-            params.get("role").and_then(|v| v.parse::<UserId>().ok()),
-            params.get("to").and_then(|v| v.parse::<Role>().ok()),
-        ) {
-            Some(
-                view! { <RoleDialog organization target to close_href=here action=actions.edit/> }
-                    .into_any(),
-            )
-        } else if let Some(id) = params
-            .get("revoke")
-            .and_then(|v| v.parse::<InvitationId>().ok())
-        {
-            pending
-                .into_iter()
-                .find(|i| i.id == id)
-                .map(|invitation| view! { <RevokeDialog organization invitation close_href=here action=actions.revoke/> }.into_any())
-        } else {
-            None
+        move || {
+            let params = query.read();
+            let find = |key: &str| {
+                params
+                    .get(key)
+                    .and_then(|v| v.parse::<UserId>().ok())
+                    .and_then(|id| page.members.iter().find(|m| m.user_id == id).cloned())
+            };
+            if params.get("invite").is_some() {
+                let name = page.organization_name.clone();
+                Some(view! { <InviteDialog organization organization_name=name admin close_href=here.clone() action=actions.invite/> }.into_any())
+            } else if params.get("leave").is_some() {
+                Some(view! { <LeaveDialog page=page.clone() close_href=here.clone() action=actions.leave/> }.into_any())
+            } else if let Some(member) = find("remove") {
+                let name = page.organization_name.clone();
+                Some(view! { <RemoveDialog organization organization_name=name member close_href=here.clone() action=actions.remove/> }.into_any())
+            } else if let (Some(member), Some(to)) = (
+                find("role"),
+                params.get("to").and_then(|v| v.parse::<Role>().ok()),
+            ) {
+                // Already done (a form sent without JavaScript lands back here): no dialog.
+                (member.role != to && to != Role::Guest).then(|| {
+                    view! { <RoleDialog organization member to close_href=here.clone() action=actions.edit/> }.into_any()
+                })
+            } else if let Some(id) = params
+                .get("revoke")
+                .and_then(|v| v.parse::<InvitationId>().ok())
+            {
+                pending.iter().find(|i| i.id == id).cloned().map(|invitation| {
+                    view! { <RevokeDialog organization invitation close_href=here.clone() action=actions.revoke/> }.into_any()
+                })
+            } else {
+                None
+            }
         }
     };
 
@@ -276,7 +265,7 @@ fn MembersView(
                 <h1>"Members"</h1>
                 <p class="muted">{format!("{total} {}", if total == 1 { "member" } else { "members" })}</p>
             </div>
-            <A href=invite_href attr:class="button primary">"Invite people"</A>
+            <a href=invite_href class="button primary">"Invite people"</a>
         </div>
 
         <section class="card" aria-label="Members">
@@ -286,7 +275,7 @@ fn MembersView(
                     <input id="member-search" type="search" name="q" value=q_value
                         placeholder="Search by name or email" maxlength="100" autocomplete="off"/>
                     <button type="submit" class="button">"Search"</button>
-                    {searching.then(|| view! { <A href="/members" attr:class="button subtle">"Clear"</A> })}
+                    {searching.then(|| view! { <a href="/members" class="button subtle">"Clear"</a> })}
                 </Form>
                 <span class="muted small">{summary}</span>
             </div>
@@ -312,9 +301,9 @@ fn MembersView(
             }}
             {(next_href.is_some() || first_href.is_some()).then(|| view! {
                 <nav class="pager" aria-label="Pages">
-                    {first_href.map(|h| view! { <A href=h attr:class="button subtle">"← First page"</A> })}
+                    {first_href.map(|h| view! { <a href=h class="button subtle">"← First page"</a> })}
                     <span class="grow"></span>
-                    {next_href.map(|h| view! { <A href=h attr:class="button">"Next page →"</A> })}
+                    {next_href.map(|h| view! { <a href=h class="button">"Next page →"</a> })}
                 </nav>
             })}
         </section>
@@ -329,7 +318,7 @@ fn member_tools(m: &Member, is_me: bool, admin: bool, q: &str, after: Option<&st
     let id = m.user_id.to_string();
     if is_me {
         let href = members_href(q, after, &[("leave", "")]);
-        return view! { <A href=href attr:class="button small subtle">"Leave"</A> }.into_any();
+        return view! { <a href=href class="button small subtle">"Leave"</a> }.into_any();
     }
     if !admin {
         return ().into_any();
@@ -342,8 +331,8 @@ fn member_tools(m: &Member, is_me: bool, admin: bool, q: &str, after: Option<&st
     let remove_href = members_href(q, after, &[("remove", &id)]);
     let name = m.name.clone();
     view! {
-        <A href=role_href attr:class="button small subtle" attr:aria-label=format!("{label}: {name}")>{label}</A>
-        <A href=remove_href attr:class="button small subtle danger-text" attr:aria-label=format!("Remove {}", m.name)>"Remove"</A>
+        <a href=role_href class="button small subtle" aria-label=format!("{label}: {name}")>{label}</a>
+        <a href=remove_href class="button small subtle danger-text" aria-label=format!("Remove {}", m.name)>"Remove"</a>
     }
     .into_any()
 }
@@ -375,8 +364,8 @@ fn PendingInvitations(
                     <td class="muted nowrap">{i.created_at.human_date()}</td>
                     <td class="muted nowrap">{i.expires_at.human_date()}</td>
                     <td class="actions">
-                        <A href=revoke_href attr:class="button small subtle danger-text"
-                            attr:aria-label=format!("Revoke the invitation to {}", i.email)>"Revoke"</A>
+                        <a href=revoke_href class="button small subtle danger-text"
+                            aria-label=format!("Revoke the invitation to {}", i.email)>"Revoke"</a>
                     </td>
                 </tr>
             }
@@ -423,7 +412,7 @@ fn DialogButtons(
 ) -> impl IntoView {
     view! {
         <div class="modal-actions">
-            <A href=close_href attr:class="button">"Cancel"</A>
+            <a href=close_href class="button">"Cancel"</a>
             <button type="submit" class=if danger { "button danger" } else { "button primary" }
                 aria-busy=move || pending.get().then_some("true")>
                 {label}
@@ -435,54 +424,35 @@ fn DialogButtons(
 #[component]
 fn RoleDialog(
     organization: OrganizationId,
-    target: UserId,
+    member: Member,
     to: Role,
     close_href: String,
     action: ServerAction<EditOrganizationMember>,
 ) -> impl IntoView {
-    let member = Resource::new(
-        move || (organization, target),
-        |(o, t)| get_organization_member(o, t),
-    );
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let (title, message, label) = match to {
+        Role::Admin => (
+            format!("Make {} an admin?", member.name),
+            "Admins can invite admins, change roles, remove members, rename the organization and set its limits.",
+            "Make admin",
+        ),
+        _ => (
+            format!("Make {} a member?", member.name),
+            "Members can see the organization, invite members and create workspaces, but not manage people or limits.",
+            "Make member",
+        ),
+    };
     view! {
-        <Suspense>
-            {move || {
-                let close_href = close_href.clone();
-                Suspend::new(async move {
-                    // Already done (a form sent without JavaScript lands back here): no dialog.
-                    let Ok(m) = member.await else { return ().into_any() };
-                    if m.role == to || to == Role::Guest {
-                        return ().into_any();
-                    }
-                    let (title, message, label) = match to {
-                        Role::Admin => (
-                            format!("Make {} an admin?", m.name),
-                            "Admins can invite admins, change roles, remove members, rename the organization and set its limits.",
-                            "Make admin",
-                        ),
-                        _ => (
-                            format!("Make {} a member?", m.name),
-                            "Members can see the organization, invite members and create workspaces, but not manage people or limits.",
-                            "Make member",
-                        ),
-                    };
-                    view! {
-                        <Dialog title close_href=close_href.clone()>
-                            <ActionForm action>
-                                <input type="hidden" name="organization_id" value=organization.to_string()/>
-                                <input type="hidden" name="user_id" value=target.to_string()/>
-                                <input type="hidden" name="role" value=to.as_str()/>
-                                <p class="modal-text">{message}</p>
-                                <FormAlert error/>
-                                <DialogButtons close_href label pending=action.pending()/>
-                            </ActionForm>
-                        </Dialog>
-                    }
-                    .into_any()
-                })
-            }}
-        </Suspense>
+        <Dialog title close_href=close_href.clone()>
+            <ActionForm action>
+                <input type="hidden" name="organization_id" value=organization.to_string()/>
+                <input type="hidden" name="user_id" value=member.user_id.to_string()/>
+                <input type="hidden" name="role" value=to.as_str()/>
+                <p class="modal-text">{message}</p>
+                <FormAlert error/>
+                <DialogButtons close_href label pending=action.pending()/>
+            </ActionForm>
+        </Dialog>
     }
 }
 
@@ -490,39 +460,23 @@ fn RoleDialog(
 fn RemoveDialog(
     organization: OrganizationId,
     organization_name: String,
-    target: UserId,
+    member: Member,
     close_href: String,
     action: ServerAction<RemoveOrganizationMember>,
 ) -> impl IntoView {
-    let member = Resource::new(
-        move || (organization, target),
-        |(o, t)| get_organization_member(o, t),
-    );
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     view! {
-        <Suspense>
-            {move || {
-                let close_href = close_href.clone();
-                let organization_name = organization_name.clone();
-                Suspend::new(async move {
-                    let Ok(m) = member.await else { return ().into_any() };
-                    view! {
-                        <Dialog title=format!("Remove {}?", m.name) close_href=close_href.clone()>
-                            <ActionForm action>
-                                <input type="hidden" name="organization_id" value=organization.to_string()/>
-                                <input type="hidden" name="user_id" value=target.to_string()/>
-                                <p class="modal-text">
-                                    {format!("{} ({}) loses access to {organization_name} and all its workspaces at once. To come back, they need a new invitation.", m.name, m.email)}
-                                </p>
-                                <FormAlert error/>
-                                <DialogButtons close_href label="Remove member" danger=true pending=action.pending()/>
-                            </ActionForm>
-                        </Dialog>
-                    }
-                    .into_any()
-                })
-            }}
-        </Suspense>
+        <Dialog title=format!("Remove {}?", member.name) close_href=close_href.clone()>
+            <ActionForm action>
+                <input type="hidden" name="organization_id" value=organization.to_string()/>
+                <input type="hidden" name="user_id" value=member.user_id.to_string()/>
+                <p class="modal-text">
+                    {format!("{} ({}) loses access to {organization_name} and all its workspaces at once. To come back, they need a new invitation.", member.name, member.email)}
+                </p>
+                <FormAlert error/>
+                <DialogButtons close_href label="Remove member" danger=true pending=action.pending()/>
+            </ActionForm>
+        </Dialog>
     }
 }
 

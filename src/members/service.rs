@@ -63,7 +63,7 @@ const SEARCH_MAX: usize = 100;
 pub async fn page(
     state: &AppState,
     user: &UserRecord,
-    organization: OrganizationId,
+    organization: Option<OrganizationId>,
     search: Option<&str>,
     after: Option<&str>,
 ) -> Result<MembersPage, AppError> {
@@ -75,6 +75,7 @@ pub async fn page(
         .map(|s| s.trim().chars().take(SEARCH_MAX).collect::<String>())
         .filter(|s| !s.is_empty());
     let mut c = state.db.conn().await?;
+    let organization = crate::organizations::service::resolve(&mut c, user, organization).await?;
     let viewer_role = authorize_in_organization(
         &mut c,
         organization,
@@ -109,26 +110,6 @@ pub async fn page(
         viewer: user.id,
         viewer_role,
     })
-}
-
-pub async fn one(
-    state: &AppState,
-    user: &UserRecord,
-    organization: OrganizationId,
-    target: UserId,
-) -> Result<Member, AppError> {
-    let mut c = state.db.conn().await?;
-    authorize_in_organization(
-        &mut c,
-        organization,
-        user.id,
-        Operation::GetOrganizationMembers,
-    )
-    .await?;
-    organizations::find_member(&mut c, organization, target)
-        .await?
-        .map(Member::from)
-        .ok_or(AppError::NotFound)
 }
 
 /// Locks the organization for the rest of the transaction; "not found" when it does not exist.

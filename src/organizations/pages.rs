@@ -25,18 +25,20 @@ use crate::{
 pub fn DashboardPage() -> impl IntoView {
     let session = SessionContext::get();
     let dashboard = Resource::new(move || session.place_version(), |_| get_dashboard());
+    // Three parts that each wait for their own data; the limits panel loads its own.
     view! {
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 match dashboard.await {
-                    Ok(Some(d)) => view! { <DashboardView d/> }.into_any(),
+                    Ok(Some(d)) => view! { <Overview d/> }.into_any(),
                     Ok(None) => view! {
                         <Title text="Overview"/>
                         <div class="empty card">
                             <h1>"You are not in any organization yet"</h1>
                             <p class="muted">
-                                "When someone invites you to their organization or one of its workspaces, it will appear here."
+                                "When someone invites you to their organization, accept the invitation to join it."
                             </p>
+                            <A href="/invitations" attr:class="button">"See invitations"</A>
                         </div>
                     }
                     .into_any(),
@@ -47,24 +49,23 @@ pub fn DashboardPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <OrganizationLimitsPanel/>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                dashboard.await.ok().flatten().map(|d| view! { <Workspaces d/> })
+            })}
+        </Transition>
     }
 }
 
 #[component]
-fn DashboardView(d: Dashboard) -> impl IntoView {
-    let workspace_count = d.workspaces.len();
-    let current = d.current_workspace;
-    let rows = d
-        .workspaces
-        .into_iter()
-        .map(|w| view! { <WorkspaceRow w current/> })
-        .collect_view();
+fn Overview(d: Dashboard) -> impl IntoView {
     view! {
         <Title text=d.name.clone()/>
         <div class="page-header">
             <div>
                 <p class="eyebrow">"Organization"</p>
-                <h1>{d.name}</h1>
+                <h1>{d.name.clone()}</h1>
                 <p class="muted">"Created " {d.created_at.human_date()}</p>
             </div>
         </div>
@@ -81,10 +82,22 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             })}
             <div class="stat">
                 <span class="stat-label">"Workspaces"</span>
-                <span class="stat-value">{workspace_count}</span>
+                <span class="stat-value">{d.workspaces.len()}</span>
             </div>
         </div>
-        {(d.role >= Role::Member).then(|| view! { <OrganizationLimitsPanel organization=d.id/> })}
+    }
+}
+
+#[component]
+fn Workspaces(d: Dashboard) -> impl IntoView {
+    let workspace_count = d.workspaces.len();
+    let current = d.current_workspace;
+    let rows = d
+        .workspaces
+        .into_iter()
+        .map(|w| view! { <WorkspaceRow w current/> })
+        .collect_view();
+    view! {
         <section class="card" aria-labelledby="workspaces-heading">
             <div class="card-header">
                 <h2 id="workspaces-heading">"Workspaces"</h2>

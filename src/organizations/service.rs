@@ -6,7 +6,7 @@ use crate::{
         service::{Reach, current},
     },
     db::{
-        organizations,
+        Exec, organizations,
         users::{self, UserRecord},
     },
     error::AppError,
@@ -16,6 +16,28 @@ use crate::{
     server::state::AppState,
     timestamp::Timestamp,
 };
+
+/// The organization an operation is about: the one named, or else the caller's current one
+/// (as the header shows it). Pages ask for "the current organization" this way, so that what
+/// they load does not wait for the header's data.
+pub async fn resolve(
+    c: &mut impl Exec,
+    user: &UserRecord,
+    named: Option<OrganizationId>,
+) -> Result<OrganizationId, AppError> {
+    if let Some(id) = named {
+        return Ok(id);
+    }
+    if let Some(last) = user.last_organization_id
+        && organizations::role_of(c, last, user.id).await?.is_some()
+    {
+        return Ok(last);
+    }
+    let places = Reach::load(c, user.id).await?.places();
+    current(&places, user.last_organization_id, user.last_workspace_id)
+        .map(|here| here.organization)
+        .ok_or(AppError::NotFound)
+}
 
 pub async fn list(
     state: &AppState,

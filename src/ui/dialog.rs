@@ -3,7 +3,7 @@
 //! closes them, and a dialog can be linked to.
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_navigate};
+use leptos_router::hooks::use_navigate;
 
 /// The query parameters that open dialogs; dropped from the address when a dialog closes.
 pub const DIALOG_PARAMS: [&str; 6] = ["invite", "remove", "role", "to", "leave", "revoke"];
@@ -22,7 +22,7 @@ pub fn Dialog(
             <section class="modal" role="dialog" aria-modal="true" aria-labelledby="dialog-title">
                 <header class="modal-header">
                     <h2 id="dialog-title">{title}</h2>
-                    <A href=close_href attr:class="modal-close" attr:aria-label="Close">"×"</A>
+                    <a href=close_href class="modal-close" aria-label="Close">"×"</a>
                 </header>
                 {children()}
             </section>

@@ -9,7 +9,6 @@ use leptos_router::{
 
 use crate::{
     accounts::Me,
-    roles::Role,
     ui::{RoleBadge, session::SessionContext, urlencode},
 };
 
@@ -27,47 +26,15 @@ pub fn Logo() -> impl IntoView {
 }
 
 /// Pages for signed-in users. Signed-out visitors are sent to sign in, and come back here after.
+///
+/// Only the header and the navigation wait for `me`: the page itself (the `<Outlet/>`) is built
+/// once, outside any `Suspend`, so that the resources it creates are created once, on the server
+/// as in the browser, and hydrate from what the server sent.
 #[component]
 pub fn AppLayout() -> impl IntoView {
     let session = SessionContext::get();
     let location = use_location();
-    // A Transition, not a Suspense: while `me` refetches after a switch, the current page
-    // stays on screen instead of blinking to the fallback.
-    view! {
-        <Transition fallback=|| view! { <div class="loading-screen" aria-busy="true"></div> }>
-            {move || Suspend::new(async move {
-                match session.me.await {
-                    Ok(Some(me)) => Either::Left(view! { <Shell me/> }),
-                    Ok(None) => {
-                        let here = location.pathname.get_untracked();
-                        let path = if here == "/" {
-                            "/signin".to_owned()
-                        } else {
-                            format!("/signin?next={}", urlencode(&here))
-                        };
-                        Either::Right(Either::Left(view! { <Redirect path/> }))
-                    }
-                    Err(e) => Either::Right(Either::Right(view! {
-                        <main class="standalone">
-                            <div class="card narrow center">
-                                <h1>"orgspace is unavailable"</h1>
-                                <p class="muted">{e.to_string()}</p>
-                                <a class="button" href="/">"Try again"</a>
-                            </div>
-                        </main>
-                    })),
-                }
-            })}
-        </Transition>
-    }
-}
-
-#[component]
-fn Shell(me: Me) -> impl IntoView {
-    let is_member = me
-        .current_organization()
-        .is_some_and(|o| o.role >= Role::Member);
-    let invitations = me.pending_invitations;
+    // Transitions, not Suspense: while `me` refetches after a switch, what is on screen stays.
     view! {
         <div class="app">
             <header class="topbar">
@@ -75,9 +42,30 @@ fn Shell(me: Me) -> impl IntoView {
                     <Logo/>
                     <span>"orgspace"</span>
                 </a>
-                <Switcher me=me.clone()/>
-                <div class="topbar-spacer"></div>
-                <UserMenu me/>
+                <Transition fallback=|| view! { <div class="topbar-spacer"></div> }>
+                    {move || Suspend::new(async move {
+                        match session.me.await {
+                            Ok(Some(me)) => Either::Left(view! {
+                                <Switcher me=me.clone()/>
+                                <div class="topbar-spacer"></div>
+                                <UserMenu me/>
+                            }),
+                            Ok(None) => {
+                                let here = location.pathname.get_untracked();
+                                let path = if here == "/" {
+                                    "/signin".to_owned()
+                                } else {
+                                    format!("/signin?next={}", urlencode(&here))
+                                };
+                                Either::Right(Either::Left(view! { <Redirect path/> }))
+                            }
+                            Err(e) => Either::Right(Either::Right(view! {
+                                <div class="topbar-spacer"></div>
+                                <p class="topbar-error" role="alert">{e.to_string()}</p>
+                            })),
+                        }
+                    })}
+                </Transition>
             </header>
             <div class="frame">
                 <nav class="sidebar" aria-label="Main">
@@ -85,12 +73,10 @@ fn Shell(me: Me) -> impl IntoView {
                         <span class="nav-icon" aria-hidden="true">"◧"</span>
                         "Overview"
                     </A>
-                    {is_member.then(|| view! {
-                        <A href="/members">
-                            <span class="nav-icon" aria-hidden="true">"☰"</span>
-                            "Members"
-                        </A>
-                    })}
+                    <A href="/members">
+                        <span class="nav-icon" aria-hidden="true">"☰"</span>
+                        "Members"
+                    </A>
                     <A href="/workspaces">
                         <span class="nav-icon" aria-hidden="true">"▦"</span>
                         "Workspaces"
@@ -102,9 +88,17 @@ fn Shell(me: Me) -> impl IntoView {
                     <A href="/invitations">
                         <span class="nav-icon" aria-hidden="true">"✉"</span>
                         "Invitations"
-                        {(invitations > 0).then(|| view! {
-                            <span class="nav-count" aria-label=format!("{invitations} waiting")>{invitations}</span>
-                        })}
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let waiting = match session.me.await {
+                                    Ok(Some(me)) => me.pending_invitations,
+                                    _ => 0,
+                                };
+                                (waiting > 0).then(|| view! {
+                                    <span class="nav-count" aria-label=format!("{waiting} waiting")>{waiting}</span>
+                                })
+                            })}
+                        </Transition>
                     </A>
                 </nav>
                 <main class="content" id="main">

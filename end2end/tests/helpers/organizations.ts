@@ -1,0 +1,58 @@
+import { Browser, Page, expect } from '@playwright/test';
+import { Account, expectDashboard, newAccount, signUp } from './accounts';
+
+/** Opens the invite dialog on the members page and invites `email`. */
+export async function invite(page: Page, email: string, role: 'member' | 'admin' = 'member') {
+  await page.goto('/members');
+  await page.getByRole('link', { name: 'Invite people' }).click();
+  const dialog = page.getByRole('dialog', { name: /Invite people to/ });
+  await expect(dialog).toBeVisible();
+  await dialog.getByLabel('Email address').fill(email);
+  if (role === 'admin') await dialog.getByLabel('Role').selectOption('admin');
+  await dialog.getByRole('button', { name: 'Invite' }).click();
+  return dialog;
+}
+
+/** The pending-invitations table of the members page. */
+export function pendingInvitations(page: Page) {
+  return page.getByRole('region', { name: 'Pending invitations' });
+}
+
+/** The meter of one limit setting on the dashboard. */
+export function meter(page: Page, setting: string) {
+  return page.getByRole('region', { name: 'Usage and limits' }).getByRole('group', { name: setting });
+}
+
+/** Sets a limit in place from the dashboard's meter (its editor stays open after an error). */
+export async function setLimit(page: Page, setting: string, value: number) {
+  const m = meter(page, setting);
+  if (!(await m.getByRole('spinbutton').isVisible())) await m.getByText('Edit limit').click();
+  await m.getByRole('spinbutton').fill(String(value));
+  await m.getByRole('button', { name: 'Save' }).click();
+}
+
+/**
+ * A second person, in a browser page of their own, who joins `admin`'s organization as
+ * `role`: the admin invites them, they sign up and accept in the app.
+ */
+export async function joinAs(
+  browser: Browser,
+  admin: Page,
+  organization: string,
+  role: 'member' | 'admin',
+  prefix = 'member',
+): Promise<{ page: Page; account: Account }> {
+  const account = newAccount(prefix);
+  const dialog = await invite(admin, account.email, role);
+  await expect(dialog).toBeHidden();
+  await expect(pendingInvitations(admin)).toContainText(account.email);
+
+  const page = await browser.newPage();
+  await signUp(page, account);
+  await expectDashboard(page, account.organization);
+  await page.getByRole('link', { name: /Invitations/ }).click();
+  const card = page.getByRole('listitem', { name: organization });
+  await card.getByRole('button', { name: 'Accept' }).click();
+  await expectDashboard(page, organization);
+  return { page, account };
+}
