@@ -2,6 +2,9 @@
 //!
 //!     seed DATABASE_URL ADMIN_EMAIL MEMBERS
 //!
+//! Prints how many members it added, then the `after` cursor of the members page that starts
+//! halfway down the list (a deep page, for the benchmark of keyset pagination).
+//!
 //! The organization is the first one `ADMIN_EMAIL` belongs to. Members are added through the
 //! data layer in large transactions, with a placeholder password hash (nobody signs in as
 //! them): 100,000 take seconds, where sign-ups through argon2 would take hours. Running it
@@ -10,8 +13,10 @@
 use std::process::ExitCode;
 
 use orgspace::{
-    db::{Db, organizations, users},
-    ids::UserId,
+    db::{Db, Exec, organizations, users},
+    db_run,
+    ids::{OrganizationId, UserId},
+    members::service::cursor,
     roles::Role,
     timestamp::Timestamp,
 };
@@ -67,8 +72,8 @@ async fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     match seed(url, email, count).await {
-        Ok(added) => {
-            println!("{added}");
+        Ok((added, middle)) => {
+            println!("{added}\n{middle}");
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -78,8 +83,9 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Adds members until the organization has `count`; answers how many were added.
-async fn seed(url: &str, email: &str, count: usize) -> Result<usize, String> {
+/// Adds members until the organization has `count`; answers how many were added, and the
+/// cursor halfway down.
+async fn seed(url: &str, email: &str, count: usize) -> Result<(usize, String), String> {
     let db = Db::connect(url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     let mut c = db.conn().await.map_err(|e| e.to_string())?;
@@ -123,13 +129,41 @@ async fn seed(url: &str, email: &str, count: usize) -> Result<usize, String> {
             )
             .await
             .map_err(|e| e.to_string())?;
-            organizations::add_member(&mut tx, organization, id, &name, Role::Member, now)
+            let member = organizations::NewMember {
+                user: id,
+                name: &name,
+                email: &email,
+            };
+            organizations::add_member(&mut tx, organization, member, Role::Member, now)
                 .await
                 .map_err(|e| e.to_string())?;
         }
         tx.commit().await.map_err(|e| e.to_string())?;
         added = end - existing;
     }
+    let mut c = db.conn().await.map_err(|e| e.to_string())?;
+    let middle = middle_cursor(&mut c, organization, (existing + added) / 2)
+        .await
+        .map_err(|e| e.to_string())?;
+    drop(c);
     db.close().await;
-    Ok(added)
+    Ok((added, middle))
+}
+
+/// The cursor just after the member at `offset` in the members table's order. (The app never
+/// needs an offset: this is for the benchmark only, so it is not in the data layer.)
+async fn middle_cursor(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    offset: usize,
+) -> Result<String, sqlx::Error> {
+    let (user, key): (UserId, String) = db_run!(c, x => sqlx::query_as(
+        "SELECT user_id, name_key FROM organization_members WHERE organization_id = $1
+         ORDER BY name_key, user_id LIMIT 1 OFFSET $2",
+    )
+    .bind(organization)
+    .bind(offset as i64)
+    .fetch_one(x)
+    .await)?;
+    Ok(cursor(user, &key))
 }

@@ -7,7 +7,8 @@ use common::TestDb;
 use orgspace::{
     accounts::{ValidSignUp, service},
     db::{
-        Db, DbError, organizations,
+        Db, DbError,
+        organizations::{self, NewMember},
         users::{self, NewUser},
         workspaces::{self, NewWorkspace},
     },
@@ -33,6 +34,15 @@ async fn new_user(db: &Db, email: &str) -> UserId {
     .unwrap();
     tx.commit().await.unwrap();
     id
+}
+
+/// A membership for `user`, with the name and email `new_user` gives everyone.
+fn as_member(user: UserId) -> NewMember<'static> {
+    NewMember {
+        user,
+        name: "Test User",
+        email: "test.user@example.com",
+    }
 }
 
 async fn new_org(db: &Db, name: &str) -> OrganizationId {
@@ -101,15 +111,9 @@ async fn roles_are_checked_by_the_schema(t: TestDb) {
     let org = new_org(&t.db, "Navy").await;
     // An organization membership cannot be a guest (that role is derived, never stored).
     let mut c = t.db.conn().await.unwrap();
-    let guest = organizations::add_member(
-        &mut c,
-        org,
-        user,
-        "Test User",
-        Role::Guest,
-        Timestamp::now(),
-    )
-    .await;
+    let guest =
+        organizations::add_member(&mut c, org, as_member(user), Role::Guest, Timestamp::now())
+            .await;
     assert!(matches!(guest, Err(DbError::CheckViolation)), "{guest:?}");
     // Nor anything outside the role list.
     let bogus = exec_raw(
@@ -120,16 +124,9 @@ async fn roles_are_checked_by_the_schema(t: TestDb) {
     )
     .await;
     assert!(matches!(bogus, Err(DbError::CheckViolation)), "{bogus:?}");
-    organizations::add_member(
-        &mut c,
-        org,
-        user,
-        "Test User",
-        Role::Admin,
-        Timestamp::now(),
-    )
-    .await
-    .unwrap();
+    organizations::add_member(&mut c, org, as_member(user), Role::Admin, Timestamp::now())
+        .await
+        .unwrap();
     assert_eq!(
         organizations::member_role(&mut c, org, user).await.unwrap(),
         Some(Role::Admin)
@@ -142,8 +139,7 @@ async fn foreign_keys_are_enforced(t: TestDb) {
     let orphan = organizations::add_member(
         &mut c,
         OrganizationId::new(),
-        user,
-        "Test User",
+        as_member(user),
         Role::Member,
         Timestamp::now(),
     )
@@ -274,10 +270,10 @@ async fn reach_combines_memberships_and_guest_grants(t: TestDb) {
     let _private = new_workspace(&t.db, org, "Private", owner).await;
     let mut c = t.db.conn().await.unwrap();
     let now = Timestamp::now();
-    organizations::add_member(&mut c, org, owner, "Test User", Role::Admin, now)
+    organizations::add_member(&mut c, org, as_member(owner), Role::Admin, now)
         .await
         .unwrap();
-    organizations::add_member(&mut c, org, member, "Test User", Role::Member, now)
+    organizations::add_member(&mut c, org, as_member(member), Role::Member, now)
         .await
         .unwrap();
     workspaces::grant(&mut c, shared, guest, Role::Guest, now)
@@ -355,8 +351,7 @@ async fn concurrent_write_transactions_all_commit(t: TestDb) {
             organizations::add_member(
                 &mut tx,
                 org,
-                user,
-                "Test User",
+                as_member(user),
                 Role::Member,
                 Timestamp::now(),
             )
@@ -372,6 +367,68 @@ async fn concurrent_write_transactions_all_commit(t: TestDb) {
     assert_eq!(organizations::count_members(&mut c, org).await.unwrap(), 40);
 }
 
+/// The member count the members page and the Members limit read is kept by the schema, through
+/// every way a membership comes and goes: adding, removing, and deleting the user.
+async fn member_counts_follow_every_change(t: TestDb) {
+    let org = new_org(&t.db, "Counted").await;
+    let other = new_org(&t.db, "Elsewhere").await;
+    let mut users = Vec::new();
+    for i in 0..3 {
+        users.push(new_user(&t.db, &format!("c{i}@example.com")).await);
+    }
+    let mut c = t.db.conn().await.unwrap();
+    let now = Timestamp::now();
+    for user in &users {
+        organizations::add_member(&mut c, org, as_member(*user), Role::Member, now)
+            .await
+            .unwrap();
+    }
+    organizations::add_member(&mut c, other, as_member(users[0]), Role::Admin, now)
+        .await
+        .unwrap();
+    assert_eq!(organizations::count_members(&mut c, org).await.unwrap(), 3);
+    assert_eq!(
+        organizations::count_members(&mut c, other).await.unwrap(),
+        1
+    );
+
+    // A failed insert (already a member) counts nothing.
+    let again =
+        organizations::add_member(&mut c, org, as_member(users[1]), Role::Member, now).await;
+    assert!(matches!(again, Err(DbError::UniqueViolation)), "{again:?}");
+    assert!(
+        organizations::remove_member(&mut c, org, users[1])
+            .await
+            .unwrap()
+    );
+    assert_eq!(organizations::count_members(&mut c, org).await.unwrap(), 2);
+
+    // Deleting the user takes their memberships, and the counts, with it.
+    orgspace::db_run!(&mut c, x => sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(users[0])
+        .execute(x)
+        .await
+        .map(|_| ()))
+    .unwrap();
+    assert_eq!(organizations::count_members(&mut c, org).await.unwrap(), 1);
+    assert_eq!(
+        organizations::count_members(&mut c, other).await.unwrap(),
+        0
+    );
+
+    // A membership cannot move to another organization behind the count's back.
+    let moved = orgspace::db_run!(&mut c, x => sqlx::query(
+        "UPDATE organization_members SET organization_id = $1 WHERE user_id = $2",
+    )
+    .bind(other)
+    .bind(users[2])
+    .execute(x)
+    .await
+    .map(|_| ()));
+    assert!(moved.is_err(), "{moved:?}");
+    assert_eq!(organizations::count_members(&mut c, org).await.unwrap(), 1);
+}
+
 async fn readiness_ping_answers(t: TestDb) {
     t.db.ping().await.unwrap();
 }
@@ -385,6 +442,7 @@ on_both_backends!(
     reach_combines_memberships_and_guest_grants,
     timestamps_round_trip,
     concurrent_write_transactions_all_commit,
+    member_counts_follow_every_change,
     readiness_ping_answers,
 );
 

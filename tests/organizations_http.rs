@@ -833,7 +833,12 @@ async fn members_are_paged_by_name_and_searchable(t: TestDb) {
             )
             .await
             .unwrap();
-            organizations::add_member(&mut tx, org, id, &name, Role::Member, Timestamp::now())
+            let member = organizations::NewMember {
+                user: id,
+                name: &name,
+                email: &email,
+            };
+            organizations::add_member(&mut tx, org, member, Role::Member, Timestamp::now())
                 .await
                 .unwrap();
         }

@@ -6,7 +6,7 @@ use crate::{
     accounts::{Current, Me, OrganizationPlace, ValidSignUp, WorkspacePlace},
     db::{
         DbError, Exec, invitations,
-        organizations::{self, MembershipRecord},
+        organizations::{self, MembershipRecord, NewMember},
         users::{self, NewUser, UserRecord},
         workspaces::{self, NewWorkspace, ReachableWorkspace},
     },
@@ -51,7 +51,12 @@ pub async fn sign_up(state: &AppState, input: ValidSignUp) -> Result<UserId, App
         other => other?,
     }
     organizations::create(&mut tx, organization, &input.organization, now).await?;
-    organizations::add_member(&mut tx, organization, user, &input.name, Role::Admin, now).await?;
+    let admin = NewMember {
+        user,
+        name: &input.name,
+        email: &input.email,
+    };
+    organizations::add_member(&mut tx, organization, admin, Role::Admin, now).await?;
     workspaces::create(
         &mut tx,
         NewWorkspace {

@@ -76,7 +76,8 @@ pub async fn organization_counts(
 ) -> Result<OrganizationCounts, DbError> {
     Ok(run!(c, x => sqlx::query_as(
         "SELECT
-            (SELECT COUNT(*) FROM organization_members WHERE organization_id = $1) AS members,
+            -- Kept by triggers on organization_members.
+            COALESCE((SELECT member_count FROM organizations WHERE id = $1), 0) AS members,
             (SELECT COUNT(*) FROM invitations WHERE organization_id = $1 AND workspace_id IS NULL
                 AND accepted_at IS NULL AND declined_at IS NULL AND revoked_at IS NULL
                 AND expires_at > $2) AS pending_member_invitations,

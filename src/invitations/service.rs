@@ -7,7 +7,7 @@ use crate::{
         DbError, Exec,
         invitations::{self, InvitationRecord, NewInvitation},
         limits::organization_counts,
-        organizations,
+        organizations::{self, NewMember},
         users::{self, UserRecord},
     },
     error::AppError,
@@ -253,8 +253,12 @@ pub async fn accept(
             members + 1,
         )
         .await?;
-        organizations::add_member(&mut tx, organization, user.id, &user.name, inv.role, now)
-            .await?;
+        let member = NewMember {
+            user: user.id,
+            name: &user.name,
+            email: &user.email,
+        };
+        organizations::add_member(&mut tx, organization, member, inv.role, now).await?;
     }
     invitations::mark_accepted(&mut tx, inv.id, user.id, now).await?;
     users::set_last_used(&mut tx, user.id, organization, None).await?;

@@ -7,7 +7,7 @@ use crate::{
     db::{
         Exec,
         limits::organization_counts,
-        organizations::{self, MemberRecord},
+        organizations::{self, MemberRecord, NewMember},
         users::{self, UserRecord},
     },
     error::AppError,
@@ -32,13 +32,14 @@ impl From<MemberRecord> for Member {
     }
 }
 
-/// A page position: `USER_ID.BASE64(name_key)`, opaque to clients.
+/// A page position, just after the member `user` whose sort key is `name_key`:
+/// `USER_ID.BASE64(name_key)`, opaque to clients.
+pub fn cursor(user: UserId, name_key: &str) -> String {
+    format!("{user}.{}", URL_SAFE_NO_PAD.encode(name_key.as_bytes()))
+}
+
 fn encode_cursor(m: &MemberRecord) -> String {
-    format!(
-        "{}.{}",
-        m.user_id,
-        URL_SAFE_NO_PAD.encode(m.name_key.as_bytes())
-    )
+    cursor(m.user_id, &m.name_key)
 }
 
 fn decode_cursor(raw: &str) -> Result<(String, UserId), AppError> {
@@ -171,8 +172,12 @@ pub async fn change_role(
             let guest = users::find_by_id(&mut tx, target)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            organizations::add_member(&mut tx, organization, target, &guest.name, role, now)
-                .await?;
+            let member = NewMember {
+                user: target,
+                name: &guest.name,
+                email: &guest.email,
+            };
+            organizations::add_member(&mut tx, organization, member, role, now).await?;
         }
     }
     tx.commit().await?;
