@@ -18,6 +18,7 @@ test('an admin invites a member and sees the pending invitation', async ({ page 
   // It counts toward Members.
   await page.getByRole('link', { name: 'Overview' }).click();
   await expect(meter(page, 'Members')).toContainText('2 / 50 members');
+  await expect(meter(page, 'Members')).toContainText('1 member, 1 invited');
 
   // Revoking it, after a confirmation, takes it away.
   await page.getByRole('link', { name: 'Members' }).click();

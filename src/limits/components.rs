@@ -160,6 +160,7 @@ fn Meter(
                 aria-valuetext=format!("{usage} of {} {}", item.limit, setting.unit())>
                 <span style=format!("width: {percent:.1}%")></span>
             </div>
+            {item.breakdown.map(|b| view! { <p class="meter-note">{b}</p> })}
             {editor}
         </div>
     }

@@ -28,6 +28,8 @@ pub struct LimitUsage {
     /// The most an admin may set: the platform default (or the organization's limit, for a
     /// workspace).
     pub max: i64,
+    /// What the usage is made of, when it is more than one thing ("38 members, 3 invited").
+    pub breakdown: Option<String>,
 }
 
 /// How full a meter is: it turns amber from 80% and red at 100%.
@@ -339,6 +341,7 @@ mod tests {
             limit,
             usage,
             max: 50,
+            breakdown: None,
         };
         assert_eq!(meter(7.0, 10).level(), Level::Ok);
         assert_eq!(meter(7.9, 10).level(), Level::Ok);

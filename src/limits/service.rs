@@ -104,11 +104,25 @@ pub async fn organization_limits(
                     .find(|(s, _)| *s == setting)
                     .map_or(0.0, |(_, amount)| *amount),
             };
+            let breakdown = (setting == Setting::Members && counts.pending_member_invitations > 0)
+                .then(|| {
+                    format!(
+                        "{} {}, {} invited",
+                        counts.members,
+                        if counts.members == 1 {
+                            "member"
+                        } else {
+                            "members"
+                        },
+                        counts.pending_member_invitations
+                    )
+                });
             LimitUsage {
                 setting,
                 limit,
                 usage,
                 max,
+                breakdown,
             }
         })
         .collect())

@@ -185,16 +185,22 @@ fn MembersView(
                     <td>
                         <div class="person">
                             <span class="avatar small" aria-hidden="true">{initials(&m.name)}</span>
-                            <span class="person-name">{m.name.clone()}</span>
-                            {is_me.then(|| view! { <span class="badge badge-current">"You"</span> })}
+                            <div class="person-text">
+                                <span class="person-name">
+                                    {m.name.clone()}
+                                    {is_me.then(|| view! { <span class="badge badge-current">"You"</span> })}
+                                </span>
+                                <span class="person-email">{m.email.clone()}</span>
+                            </div>
                         </div>
                     </td>
-                    <td class="muted">{m.email.clone()}</td>
                     <td><RoleBadge role=m.role/></td>
-                    <td class="muted nowrap">{m.joined_at.human_date()}</td>
+                    <td class="muted nowrap hide-narrow">{m.joined_at.human_date()}</td>
                     <td class="actions">{tools}</td>
                 </tr>
             }
+            // Erased: the page's view type is otherwise too deep for the compiler.
+            .into_any()
         })
         .collect_view();
 
@@ -284,13 +290,12 @@ fn MembersView(
             } else {
                 Either::Right(view! {
                     <div class="table-scroll">
-                        <table class="table">
+                        <table class="table stack">
                             <thead>
                                 <tr>
-                                    <th scope="col">"Name"</th>
-                                    <th scope="col">"Email"</th>
+                                    <th scope="col">"Member"</th>
                                     <th scope="col">"Role"</th>
-                                    <th scope="col">"Joined"</th>
+                                    <th scope="col" class="hide-narrow">"Joined"</th>
                                     <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                                 </tr>
                             </thead>
@@ -358,10 +363,10 @@ fn PendingInvitations(
             let revoke_href = members_href(&q, after.as_deref(), &[("revoke", &i.id.to_string())]);
             view! {
                 <tr>
-                    <td>{i.email.clone()}</td>
+                    <td class="break">{i.email.clone()}</td>
                     <td><RoleBadge role=i.role/></td>
-                    <td class="muted">{i.invited_by.clone().unwrap_or_else(|| "Someone who left".into())}</td>
-                    <td class="muted nowrap">{i.created_at.human_date()}</td>
+                    <td class="muted hide-narrow">{i.invited_by.clone().unwrap_or_else(|| "Someone who left".into())}</td>
+                    <td class="muted nowrap hide-narrow">{i.created_at.human_date()}</td>
                     <td class="muted nowrap">{i.expires_at.human_date()}</td>
                     <td class="actions">
                         <a href=revoke_href class="button small subtle danger-text"
@@ -369,6 +374,7 @@ fn PendingInvitations(
                     </td>
                 </tr>
             }
+            .into_any()
         })
         .collect_view();
     view! {
@@ -382,13 +388,13 @@ fn PendingInvitations(
             } else {
                 Either::Right(view! {
                     <div class="table-scroll">
-                        <table class="table">
+                        <table class="table stack">
                             <thead>
                                 <tr>
                                     <th scope="col">"Email"</th>
                                     <th scope="col">"Role"</th>
-                                    <th scope="col">"Invited by"</th>
-                                    <th scope="col">"Sent"</th>
+                                    <th scope="col" class="hide-narrow">"Invited by"</th>
+                                    <th scope="col" class="hide-narrow">"Sent"</th>
                                     <th scope="col">"Expires"</th>
                                     <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                                 </tr>
