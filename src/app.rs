@@ -10,7 +10,7 @@ use leptos_router::{
 
 use crate::{
     accounts::pages::{SignInPage, SignUpPage},
-    invitations::pages::InvitationsPage,
+    invitations::{link_page::InvitationLinkPage, pages::InvitationsPage},
     members::pages::MembersPage,
     organizations::pages::{DashboardPage, OrganizationsPage},
     ui::{NotFound, layout::AppLayout, session::SessionContext},
@@ -63,6 +63,7 @@ fn AppRoutes() -> impl IntoView {
         <Routes fallback=|| view! { <NotFound/> }>
             <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
             <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async/>
+            <Route path=path!("/invite/:token") view=InvitationLinkPage ssr=SsrMode::Async/>
             <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                 <Route path=path!("") view=DashboardPage/>
                 <Route path=path!("/workspaces") view=WorkspacesPage/>

@@ -50,4 +50,6 @@ typed_id!(
     InvitationId,
     ChannelId,
     VolumeId,
+    /// A message in the email outbox.
+    EmailId,
 );

@@ -23,6 +23,8 @@ pub enum Operation {
     /// Inviting with the admin role: a stricter case of `AddOrganizationMember`.
     AddOrganizationAdmin,
     GetOrganizationInvites,
+    /// Accepted, declined, revoked and expired invitations.
+    GetOrganizationInvitationHistory,
     RemoveOrganizationInvitation,
     EditOrganizationMember,
     RemoveOrganizationMember,
@@ -54,7 +56,7 @@ pub enum Scope {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 26] = {
+    pub const ALL: [Operation; 27] = {
         use Operation::*;
         [
             GetOrganization,
@@ -64,6 +66,7 @@ impl Operation {
             AddOrganizationMember,
             AddOrganizationAdmin,
             GetOrganizationInvites,
+            GetOrganizationInvitationHistory,
             RemoveOrganizationInvitation,
             EditOrganizationMember,
             RemoveOrganizationMember,
@@ -99,6 +102,7 @@ impl Operation {
             | LeaveOrganization
             | CreateWorkspace => (Scope::Organization, Role::Member),
             AddOrganizationAdmin
+            | GetOrganizationInvitationHistory
             | EditOrganizationMember
             | RemoveOrganizationMember
             | SetOrganizationLimit
@@ -155,7 +159,7 @@ mod tests {
     /// (O: organization role, W: workspace role) and whether a guest, a member and an admin may
     /// perform it.
     #[rustfmt::skip]
-    const TABLE: [(Operation, Scope, [bool; 3]); 26] = [
+    const TABLE: [(Operation, Scope, [bool; 3]); 27] = [
         //                                   guest member admin
         (GetOrganization,               O, [Y,    Y,    Y]),
         (SetOrganization,               O, [Y,    Y,    Y]),
@@ -164,6 +168,7 @@ mod tests {
         (AddOrganizationMember,         O, [N,    Y,    Y]),
         (AddOrganizationAdmin,          O, [N,    N,    Y]),
         (GetOrganizationInvites,        O, [N,    Y,    Y]),
+        (GetOrganizationInvitationHistory, O, [N, N,    Y]),
         (RemoveOrganizationInvitation,  O, [N,    Y,    Y]),
         (EditOrganizationMember,        O, [N,    N,    Y]),
         (RemoveOrganizationMember,      O, [N,    N,    Y]),

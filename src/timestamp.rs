@@ -54,6 +54,13 @@ impl Timestamp {
         let (y, m, d) = self.date();
         format!("{} {d}, {y}", MONTHS[(m - 1) as usize])
     }
+
+    /// `Nov 29, 2026 at 14:05 UTC`
+    pub fn human_date_time(self) -> String {
+        let ms_of_day = self.0.rem_euclid(86_400_000);
+        let (h, min) = (ms_of_day / 3_600_000, (ms_of_day % 3_600_000) / 60_000);
+        format!("{} at {h:02}:{min:02} UTC", self.human_date())
+    }
 }
 
 impl fmt::Display for Timestamp {

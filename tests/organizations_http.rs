@@ -29,7 +29,7 @@ async fn invite(admin: &mut Client, org: &str, email: &str, role: &str) -> Strin
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "invite {email}: {}", r.body);
-    r.json()["id"].as_str().unwrap().to_owned()
+    r.json()["invitation"]["id"].as_str().unwrap().to_owned()
 }
 
 /// A new user who joins `org` as `role` through an invitation they accept in the app.
@@ -111,6 +111,14 @@ async fn outsiders_get_not_found_and_members_get_forbidden(t: TestDb) {
             ],
         ),
         ("get_organization_invites", vec![("organization_id", &org)]),
+        (
+            "get_organization_invitation_history",
+            vec![("organization_id", &org)],
+        ),
+        (
+            "resend_organization_invitation",
+            vec![("organization_id", &org), ("invitation_id", &pending)],
+        ),
         (
             "remove_organization_invitation",
             vec![("organization_id", &org), ("invitation_id", &pending)],

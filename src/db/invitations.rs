@@ -219,3 +219,92 @@ pub async fn mark_declined(
         .map(|_| ()))?;
     Ok(())
 }
+
+/// An invitation as its link page sees it, whatever became of it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LinkRecord {
+    pub id: InvitationId,
+    pub organization_id: OrganizationId,
+    pub organization_name: String,
+    pub workspace_id: Option<WorkspaceId>,
+    pub workspace_name: Option<String>,
+    pub email: String,
+    pub role: Role,
+    pub invited_by_name: Option<String>,
+    pub invited_by_email: Option<String>,
+    pub expires_at: Timestamp,
+    pub accepted_at: Option<Timestamp>,
+    pub declined_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// The invitation whose token hashes to `token_hash` (a token replaced by a resend finds none).
+pub async fn find_by_token(
+    c: &mut impl Exec,
+    token_hash: &[u8],
+) -> Result<Option<LinkRecord>, DbError> {
+    Ok(run!(c, x => sqlx::query_as(
+        "SELECT i.id, i.organization_id, o.name AS organization_name, i.workspace_id,
+            w.name AS workspace_name, i.email, i.role, u.name AS invited_by_name,
+            u.email AS invited_by_email, i.expires_at, i.accepted_at, i.declined_at, i.revoked_at
+         FROM invitations i
+         JOIN organizations o ON o.id = i.organization_id
+         LEFT JOIN workspaces w ON w.id = i.workspace_id
+         LEFT JOIN users u ON u.id = i.invited_by
+         WHERE i.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(x)
+    .await)?)
+}
+
+/// An open invitation to the organization itself, by id (expired or not).
+pub async fn find_open_to_organization_by_id(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    id: InvitationId,
+) -> Result<Option<InvitationRecord>, DbError> {
+    let sql = format!(
+        "{SELECT} WHERE i.id = $2 AND i.organization_id = $1 AND i.workspace_id IS NULL AND {OPEN}"
+    );
+    Ok(run!(c, x => sqlx::query_as(&sql).bind(organization).bind(id).fetch_optional(x).await)?)
+}
+
+/// An invitation that is no longer pending, with how it ended.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClosedRecord {
+    pub id: InvitationId,
+    pub email: String,
+    pub role: Role,
+    pub invited_by_name: Option<String>,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub accepted_at: Option<Timestamp>,
+    pub declined_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// Invitations to the organization itself that were accepted, declined, revoked or that
+/// expired, most recently ended first, at most `limit`.
+pub async fn history_of_organization(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    now: Timestamp,
+    limit: i64,
+) -> Result<Vec<ClosedRecord>, DbError> {
+    Ok(run!(c, x => sqlx::query_as(
+        "SELECT i.id, i.email, i.role, u.name AS invited_by_name, i.created_at, i.expires_at,
+            i.accepted_at, i.declined_at, i.revoked_at
+         FROM invitations i LEFT JOIN users u ON u.id = i.invited_by
+         WHERE i.organization_id = $1 AND i.workspace_id IS NULL
+           AND (i.accepted_at IS NOT NULL OR i.declined_at IS NOT NULL OR i.revoked_at IS NOT NULL
+                OR i.expires_at <= $2)
+         ORDER BY COALESCE(i.accepted_at, i.declined_at, i.revoked_at, i.expires_at) DESC, i.id
+         LIMIT $3",
+    )
+    .bind(organization)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(x)
+    .await)?)
+}

@@ -80,6 +80,7 @@ pub(crate) use text_enum;
 pub mod invitations;
 pub mod limits;
 pub mod organizations;
+pub mod outbox;
 pub mod users;
 pub mod workspaces;
 

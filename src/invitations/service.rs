@@ -2,17 +2,23 @@
 //! limit inside the same transaction as the write.
 
 use crate::{
-    accounts::normalize_email,
+    accounts::{check_password, normalize_email, normalize_name},
     db::{
-        DbError, Exec,
-        invitations::{self, InvitationRecord, NewInvitation},
+        DbError, Exec, Tx,
+        invitations::{self, InvitationRecord, LinkRecord, NewInvitation},
         limits::organization_counts,
         organizations::{self, NewMember},
-        users::{self, UserRecord},
+        outbox,
+        users::{self, NewUser, UserRecord},
     },
-    error::AppError,
-    ids::{InvitationId, OrganizationId},
-    invitations::{MyInvitation, PendingInvitation, token},
+    error::{AppError, FieldErrors},
+    ids::{InvitationId, OrganizationId, UserId},
+    invitations::{
+        InvitationLink, InvitationSent, LinkDetails, MyInvitation, Outcome, PastInvitation,
+        PendingInvitation, Viewer,
+        email::{self, InvitationEmail},
+        token,
+    },
     limits::{Setting, service::ensure_within},
     policy::{Operation, authorize, authorize_in_organization},
     roles::Role,
@@ -74,7 +80,7 @@ pub async fn invite(
     organization: OrganizationId,
     raw_email: &str,
     role: Role,
-) -> Result<PendingInvitation, AppError> {
+) -> Result<InvitationSent, AppError> {
     let mut tx = state.db.begin().await?;
     lock(&mut tx, organization).await?;
     let own_role = authorize_in_organization(
@@ -104,9 +110,7 @@ pub async fn invite(
     }
 
     let now = Timestamp::now();
-    let expires_at = Timestamp::from_unix_millis(
-        now.unix_millis() + i64::from(state.config.invitation_days) * 86_400_000,
-    );
+    let expires_at = expiry(state, now);
     let existing = invitations::find_open_to_organization(&mut tx, organization, &email).await?;
     if existing.as_ref().is_some_and(|i| i.expires_at > now) {
         return Err(AppError::field(
@@ -161,17 +165,186 @@ pub async fn invite(
             id
         }
     };
-    tx.commit().await?;
-    tracing::info!(%organization, invitation = %id, "invitation created");
-    Ok(PendingInvitation {
+    let invitation = PendingInvitation {
         id,
         email,
         role,
         invited_by: Some(user.name.clone()),
         created_at: now,
         expires_at,
+    };
+    let sent = send(state, &mut tx, user, organization, invitation, &token.raw).await?;
+    tx.commit().await?;
+    state.outbox.wake();
+    tracing::info!(%organization, invitation = %id, "invitation created");
+    Ok(sent)
+}
+
+fn expiry(state: &AppState, now: Timestamp) -> Timestamp {
+    Timestamp::from_unix_millis(
+        now.unix_millis() + i64::from(state.config.invitation_days) * 86_400_000,
+    )
+}
+
+/// The link of an invitation token.
+pub fn link(state: &AppState, raw_token: &str) -> String {
+    format!("{}/invite/{raw_token}", state.config.public_url)
+}
+
+/// Queues the invitation's email in `tx` (or, with no SMTP configured, logs its link).
+async fn send(
+    state: &AppState,
+    tx: &mut Tx,
+    inviter: &UserRecord,
+    organization: OrganizationId,
+    invitation: PendingInvitation,
+    raw_token: &str,
+) -> Result<InvitationSent, AppError> {
+    let link = link(state, raw_token);
+    let emailed = state.config.smtp_url.is_some();
+    if emailed {
+        let org = organizations::find_by_id(tx, organization)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let rendered = email::render(&InvitationEmail {
+            to: &invitation.email,
+            inviter_name: &inviter.name,
+            inviter_email: &inviter.email,
+            organization: &org.name,
+            workspace: None,
+            role: invitation.role,
+            link: &link,
+            expires_at: invitation.expires_at,
+        });
+        outbox::queue(
+            tx,
+            rendered.as_new_email(&invitation.email),
+            Timestamp::now(),
+        )
+        .await?;
+    } else {
+        tracing::info!(
+            invitation = %invitation.id, to = %invitation.email, %link,
+            "no SMTP configured: send this invitation link yourself"
+        );
+    }
+    Ok(InvitationSent {
+        invitation,
+        link,
+        emailed,
     })
 }
+
+/// Sends a pending (or expired) invitation again: a new token, so the old link stops working,
+/// and a new expiry.
+pub async fn resend(
+    state: &AppState,
+    user: &UserRecord,
+    organization: OrganizationId,
+    invitation: InvitationId,
+) -> Result<InvitationSent, AppError> {
+    let mut tx = state.db.begin().await?;
+    lock(&mut tx, organization).await?;
+    authorize_in_organization(
+        &mut tx,
+        organization,
+        user.id,
+        Operation::AddOrganizationMember,
+    )
+    .await?;
+    let inv = invitations::find_open_to_organization_by_id(&mut tx, organization, invitation)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // A member may not refresh an admin's invitation: that would be inviting an admin.
+    if inv.role == Role::Admin {
+        let own = organizations::member_role(&mut tx, organization, user.id).await?;
+        authorize(own, Operation::AddOrganizationAdmin)?;
+    }
+    let now = Timestamp::now();
+    if inv.expires_at <= now {
+        // An expired invitation no longer counts toward Members: it needs room again.
+        let (_, usage) = members_usage(&mut tx, organization, now).await?;
+        ensure_within(
+            &mut tx,
+            &state.config,
+            organization,
+            Setting::Members,
+            usage,
+            usage + 1,
+        )
+        .await?;
+    }
+    let expires_at = expiry(state, now);
+    let token = token::generate()?;
+    invitations::renew(
+        &mut tx,
+        inv.id,
+        inv.role,
+        &token.hash,
+        user.id,
+        now,
+        expires_at,
+    )
+    .await?;
+    let pending = PendingInvitation {
+        id: inv.id,
+        email: inv.email,
+        role: inv.role,
+        invited_by: Some(user.name.clone()),
+        created_at: now,
+        expires_at,
+    };
+    let sent = send(state, &mut tx, user, organization, pending, &token.raw).await?;
+    tx.commit().await?;
+    state.outbox.wake();
+    tracing::info!(%organization, invitation = %inv.id, "invitation resent");
+    Ok(sent)
+}
+
+/// The organization's past invitations: accepted, declined, revoked and expired (admins).
+pub async fn history(
+    state: &AppState,
+    user: &UserRecord,
+    organization: Option<OrganizationId>,
+) -> Result<Vec<PastInvitation>, AppError> {
+    let mut c = state.db.conn().await?;
+    let organization = crate::organizations::service::resolve(&mut c, user, organization).await?;
+    authorize_in_organization(
+        &mut c,
+        organization,
+        user.id,
+        Operation::GetOrganizationInvitationHistory,
+    )
+    .await?;
+    let now = Timestamp::now();
+    let rows = invitations::history_of_organization(&mut c, organization, now, HISTORY_MAX).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (outcome, ended_at) = if let Some(t) = r.accepted_at {
+                (Outcome::Accepted, t)
+            } else if let Some(t) = r.declined_at {
+                (Outcome::Declined, t)
+            } else if let Some(t) = r.revoked_at {
+                (Outcome::Revoked, t)
+            } else {
+                (Outcome::Expired, r.expires_at)
+            };
+            PastInvitation {
+                id: r.id,
+                email: r.email,
+                role: r.role,
+                invited_by: r.invited_by_name,
+                created_at: r.created_at,
+                outcome,
+                ended_at,
+            }
+        })
+        .collect())
+}
+
+/// The most past invitations the history shows.
+const HISTORY_MAX: i64 = 100;
 
 pub async fn pending(
     state: &AppState,
@@ -235,17 +408,41 @@ pub async fn accept(
         invitations::find_pending_to_organization_for_email(&mut tx, invitation, &user.email, now)
             .await?
             .ok_or(AppError::NotFound)?;
-    let organization = inv.organization_id;
-    lock(&mut tx, organization).await?;
-    if organizations::member_role(&mut tx, organization, user.id)
+    join(
+        state,
+        &mut tx,
+        user,
+        inv.organization_id,
+        inv.role,
+        inv.id,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Makes `user` a member as the invitation says (checking the Members limit inside `tx`),
+/// marks it accepted, and makes the organization the user's current one.
+async fn join(
+    state: &AppState,
+    tx: &mut Tx,
+    user: &UserRecord,
+    organization: OrganizationId,
+    role: Role,
+    invitation: InvitationId,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    lock(tx, organization).await?;
+    if organizations::member_role(tx, organization, user.id)
         .await?
         .is_none()
     {
         // Pending invitations count toward Members only while they wait; accepting turns one
         // into a member, so it needs room among the members themselves.
-        let (members, usage) = members_usage(&mut tx, organization, now).await?;
+        let (members, usage) = members_usage(tx, organization, now).await?;
         ensure_within(
-            &mut tx,
+            tx,
             &state.config,
             organization,
             Setting::Members,
@@ -258,12 +455,11 @@ pub async fn accept(
             name: &user.name,
             email: &user.email,
         };
-        organizations::add_member(&mut tx, organization, member, inv.role, now).await?;
+        organizations::add_member(tx, organization, member, role, now).await?;
     }
-    invitations::mark_accepted(&mut tx, inv.id, user.id, now).await?;
-    users::set_last_used(&mut tx, user.id, organization, None).await?;
-    tx.commit().await?;
-    tracing::info!(%organization, invitation = %inv.id, user = %user.id, "invitation accepted");
+    invitations::mark_accepted(tx, invitation, user.id, now).await?;
+    users::set_last_used(tx, user.id, organization, None).await?;
+    tracing::info!(%organization, %invitation, user = %user.id, "invitation accepted");
     Ok(())
 }
 
@@ -281,4 +477,228 @@ pub async fn decline(
     invitations::mark_declined(&mut tx, inv.id, now).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// What the link page shows for `raw_token`, to `viewer` (signed in or not). Reads only.
+pub async fn view_link(
+    state: &AppState,
+    viewer: Option<&UserRecord>,
+    raw_token: &str,
+) -> Result<InvitationLink, AppError> {
+    let mut c = state.db.conn().await?;
+    let Some(inv) = find_link(&mut c, raw_token).await? else {
+        return Ok(InvitationLink::Unknown);
+    };
+    let now = Timestamp::now();
+    let details = LinkDetails {
+        organization_name: inv.organization_name.clone(),
+        workspace_name: inv.workspace_name.clone(),
+        email: inv.email.clone(),
+        role: inv.role,
+        invited_by: inv.invited_by_name.clone(),
+        expires_at: inv.expires_at,
+    };
+    Ok(match link_state(&inv, now) {
+        LinkState::Revoked => InvitationLink::Revoked(details),
+        LinkState::Used => InvitationLink::Used(details),
+        LinkState::Expired => InvitationLink::Expired(details),
+        LinkState::Open => {
+            let viewer = match viewer {
+                None => Viewer::Anonymous,
+                Some(u) if u.email != inv.email => Viewer::SomeoneElse {
+                    email: u.email.clone(),
+                },
+                Some(u) => {
+                    let already = match inv.workspace_id {
+                        None => organizations::member_role(&mut c, inv.organization_id, u.id)
+                            .await?
+                            .is_some(),
+                        Some(ws) => crate::db::workspaces::access(&mut c, ws, u.id)
+                            .await?
+                            .and_then(|a| a.role())
+                            .is_some(),
+                    };
+                    if already {
+                        Viewer::AlreadyIn
+                    } else {
+                        Viewer::Invitee
+                    }
+                }
+            };
+            InvitationLink::Open { details, viewer }
+        }
+    })
+}
+
+enum LinkState {
+    Open,
+    Expired,
+    Revoked,
+    Used,
+}
+
+fn link_state(inv: &LinkRecord, now: Timestamp) -> LinkState {
+    if inv.revoked_at.is_some() {
+        LinkState::Revoked
+    } else if inv.accepted_at.is_some() || inv.declined_at.is_some() {
+        LinkState::Used
+    } else if inv.expires_at <= now {
+        LinkState::Expired
+    } else {
+        LinkState::Open
+    }
+}
+
+/// The invitation of a token as typed into a URL: anything that is not a token finds nothing.
+async fn find_link(c: &mut impl Exec, raw_token: &str) -> Result<Option<LinkRecord>, AppError> {
+    let raw = raw_token.trim();
+    if raw.len() != 43
+        || !raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Ok(None);
+    }
+    Ok(invitations::find_by_token(c, &token::hash(raw)).await?)
+}
+
+/// The open invitation of `raw_token` for the write that uses it, or the sentence that says
+/// why it cannot be used.
+async fn usable_link(
+    c: &mut impl Exec,
+    raw_token: &str,
+    now: Timestamp,
+) -> Result<LinkRecord, AppError> {
+    let Some(inv) = find_link(c, raw_token).await? else {
+        return Err(AppError::Conflict(
+            "This invitation link is not valid. It may be mistyped, or a newer invitation replaced it.".into(),
+        ));
+    };
+    match link_state(&inv, now) {
+        LinkState::Open => Ok(inv),
+        LinkState::Expired => Err(AppError::Conflict(
+            "This invitation has expired. Ask for a new one.".into(),
+        )),
+        LinkState::Revoked => Err(AppError::Conflict("This invitation was withdrawn.".into())),
+        LinkState::Used => Err(AppError::Conflict(
+            "This invitation has already been answered.".into(),
+        )),
+    }
+}
+
+/// Accepts the invitation of `raw_token` as `user`, who must be the invited address.
+pub async fn accept_link(
+    state: &AppState,
+    user: &UserRecord,
+    raw_token: &str,
+) -> Result<OrganizationId, AppError> {
+    let now = Timestamp::now();
+    let mut tx = state.db.begin().await?;
+    let inv = usable_link(&mut tx, raw_token, now).await?;
+    if inv.email != user.email {
+        return Err(AppError::Forbidden);
+    }
+    if inv.workspace_id.is_some() {
+        // Guest invitations to a workspace are created and accepted by the workspaces code.
+        return Err(AppError::NotFound);
+    }
+    join(
+        state,
+        &mut tx,
+        user,
+        inv.organization_id,
+        inv.role,
+        inv.id,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(inv.organization_id)
+}
+
+/// Declines the invitation of `raw_token` as `user`, who must be the invited address.
+pub async fn decline_link(
+    state: &AppState,
+    user: &UserRecord,
+    raw_token: &str,
+) -> Result<(), AppError> {
+    let now = Timestamp::now();
+    let mut tx = state.db.begin().await?;
+    let inv = usable_link(&mut tx, raw_token, now).await?;
+    if inv.email != user.email {
+        return Err(AppError::Forbidden);
+    }
+    invitations::mark_declined(&mut tx, inv.id, now).await?;
+    tx.commit().await?;
+    tracing::info!(invitation = %inv.id, "invitation declined");
+    Ok(())
+}
+
+/// Creates the invited person's account, with the invited address, and accepts the invitation
+/// in the same transaction: they join that organization and no other is created.
+pub async fn sign_up_with_link(
+    state: &AppState,
+    raw_token: &str,
+    name: &str,
+    password: String,
+) -> Result<UserId, AppError> {
+    let mut errors = FieldErrors::default();
+    let name = normalize_name(name, "your name")
+        .map_err(|m| errors.add("name", m))
+        .ok();
+    if let Err(m) = check_password(&password) {
+        errors.add("password", m);
+    }
+    let Some(name) = name.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    // Checked before the slow hash, so that a dead link answers at once.
+    {
+        let mut c = state.db.conn().await?;
+        usable_link(&mut c, raw_token, Timestamp::now()).await?;
+    }
+    let hash = state.passwords.hash(password).await?;
+    let now = Timestamp::now();
+    let mut tx = state.db.begin().await?;
+    let inv = usable_link(&mut tx, raw_token, now).await?;
+    if inv.workspace_id.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let id = UserId::new();
+    let created = users::create(
+        &mut tx,
+        NewUser {
+            id,
+            email: &inv.email,
+            name: &name,
+            password_hash: &hash,
+            now,
+        },
+    )
+    .await;
+    match created {
+        Err(DbError::UniqueViolation) => {
+            return Err(AppError::field(
+                "password",
+                "An account with this email already exists. Sign in to accept the invitation.",
+            ));
+        }
+        other => other?,
+    }
+    let user = users::find_by_id(&mut tx, id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    join(
+        state,
+        &mut tx,
+        &user,
+        inv.organization_id,
+        inv.role,
+        inv.id,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user = %id, invitation = %inv.id, "signed up through an invitation");
+    Ok(id)
 }

@@ -13,8 +13,9 @@ use crate::{
     error::AppError,
     ids::{InvitationId, OrganizationId, UserId},
     invitations::{
-        AddOrganizationMember, PendingInvitation, RemoveOrganizationInvitation,
-        components::InviteDialog, get_organization_invites,
+        AddOrganizationMember, InvitationSent, PastInvitation, PendingInvitation,
+        RemoveOrganizationInvitation, ResendOrganizationInvitation, components::InviteDialog,
+        get_organization_invitation_history, get_organization_invites,
     },
     members::{
         EditOrganizationMember, Member, MembersPage as Page, RemoveOrganizationMember,
@@ -69,6 +70,9 @@ struct Actions {
     /// Removing oneself: the same server function, with another ending.
     leave: ServerAction<RemoveOrganizationMember>,
     revoke: ServerAction<RemoveOrganizationInvitation>,
+    resend: ServerAction<ResendOrganizationInvitation>,
+    /// The invitation just sent or sent again, with its link: the invite dialog shows it once.
+    sent: RwSignal<Option<InvitationSent>>,
 }
 
 #[component]
@@ -83,6 +87,8 @@ pub fn MembersPage() -> impl IntoView {
         remove: ServerAction::new(),
         leave: ServerAction::new(),
         revoke: ServerAction::new(),
+        resend: ServerAction::new(),
+        sent: RwSignal::new(None),
     };
     let changes = move || {
         session.place_version()
@@ -90,6 +96,7 @@ pub fn MembersPage() -> impl IntoView {
             + actions.edit.version().get()
             + actions.remove.version().get()
             + actions.revoke.version().get()
+            + actions.resend.version().get()
     };
     // The current organization's: these do not wait for the header's data.
     let members = Resource::new(
@@ -97,9 +104,50 @@ pub fn MembersPage() -> impl IntoView {
         |(search, after, _)| get_organization_members(None, Some(search), after),
     );
     let pending = Resource::new(changes, |_| get_organization_invites(None));
+    // Admins see what became of past invitations; others get "forbidden" and see nothing.
+    let history = Resource::new(changes, |_| get_organization_invitation_history(None));
 
     let here = move || members_href(&search.get(), after.get().as_deref(), &[]);
-    close_on_success(actions.invite, here);
+    // A new invitation (or one sent again) keeps the dialog open on its link, once; closing
+    // the dialog forgets it.
+    let show_sent = {
+        let navigate = use_navigate();
+        move |sent: InvitationSent| {
+            actions.sent.set(Some(sent));
+            let href = members_href(
+                &search.get_untracked(),
+                after.get_untracked().as_deref(),
+                &[("invite", "")],
+            );
+            navigate(&href, Default::default());
+        }
+    };
+    {
+        let show_sent = show_sent.clone();
+        Effect::new(move |previous: Option<usize>| {
+            let version = actions.invite.version().get();
+            if previous.is_some_and(|p| p != version)
+                && let Some(Ok(sent)) = actions.invite.value().get_untracked()
+            {
+                show_sent(sent);
+            }
+            version
+        });
+    }
+    Effect::new(move |previous: Option<usize>| {
+        let version = actions.resend.version().get();
+        if previous.is_some_and(|p| p != version)
+            && let Some(Ok(sent)) = actions.resend.value().get_untracked()
+        {
+            show_sent(sent);
+        }
+        version
+    });
+    Effect::new(move |_| {
+        if query.read().get("invite").is_none() {
+            actions.sent.set(None);
+        }
+    });
     close_on_success(actions.edit, here);
     close_on_success(actions.remove, here);
     close_on_success(actions.revoke, here);
@@ -126,6 +174,7 @@ pub fn MembersPage() -> impl IntoView {
                 match (members.await, pending.await) {
                     (Ok(page), Ok(pending)) => view! {
                         <MembersView page pending search after actions/>
+                        {history.await.ok().map(|past| view! { <InvitationHistory past/> })}
                     }
                     .into_any(),
                     (Err(AppError::Forbidden), _) => view! {
@@ -237,7 +286,7 @@ fn MembersView(
             };
             if params.get("invite").is_some() {
                 let name = page.organization_name.clone();
-                Some(view! { <InviteDialog organization organization_name=name admin close_href=here.clone() action=actions.invite/> }.into_any())
+                Some(view! { <InviteDialog organization organization_name=name admin close_href=here.clone() action=actions.invite sent=actions.sent/> }.into_any())
             } else if params.get("leave").is_some() {
                 Some(view! { <LeaveDialog page=page.clone() close_href=here.clone() action=actions.leave/> }.into_any())
             } else if let Some(member) = find("remove") {
@@ -313,7 +362,7 @@ fn MembersView(
             })}
         </section>
 
-        <PendingInvitations pending q=q.clone() after=after_now.clone()/>
+        <PendingInvitations pending q=q.clone() after=after_now.clone() organization resend=actions.resend/>
         {dialog}
     }
 }
@@ -355,12 +404,17 @@ fn PendingInvitations(
     pending: Vec<PendingInvitation>,
     q: String,
     after: Option<String>,
+    organization: OrganizationId,
+    resend: ServerAction<ResendOrganizationInvitation>,
 ) -> impl IntoView {
     let count = pending.len();
+    let resend_error = Signal::derive(move || resend.value().get().and_then(Result::err));
     let rows = pending
         .into_iter()
         .map(|i| {
             let revoke_href = members_href(&q, after.as_deref(), &[("revoke", &i.id.to_string())]);
+            let resend_label = format!("Resend the invitation to {}", i.email);
+            let revoke_label = format!("Revoke the invitation to {}", i.email);
             view! {
                 <tr>
                     <td class="break">{i.email.clone()}</td>
@@ -369,8 +423,14 @@ fn PendingInvitations(
                     <td class="muted nowrap hide-narrow">{i.created_at.human_date()}</td>
                     <td class="muted nowrap">{i.expires_at.human_date()}</td>
                     <td class="actions">
+                        <ActionForm action=resend attr:class="row-form">
+                            <input type="hidden" name="organization_id" value=organization.to_string()/>
+                            <input type="hidden" name="invitation_id" value=i.id.to_string()/>
+                            <button type="submit" class="button small subtle"
+                                aria-label=resend_label>"Resend"</button>
+                        </ActionForm>
                         <a href=revoke_href class="button small subtle danger-text"
-                            aria-label=format!("Revoke the invitation to {}", i.email)>"Revoke"</a>
+                            aria-label=revoke_label>"Revoke"</a>
                     </td>
                 </tr>
             }
@@ -383,6 +443,7 @@ fn PendingInvitations(
                 <h2 id="pending-heading">"Pending invitations"</h2>
                 <span class="muted">{count} " waiting · counted toward Members"</span>
             </div>
+            <FormAlert error=resend_error/>
             {if count == 0 {
                 Either::Left(view! { <p class="empty-row muted">"No pending invitations."</p> })
             } else {
@@ -397,6 +458,59 @@ fn PendingInvitations(
                                     <th scope="col" class="hide-narrow">"Sent"</th>
                                     <th scope="col">"Expires"</th>
                                     <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                })
+            }}
+        </section>
+    }
+}
+
+/// What became of past invitations: accepted, declined, revoked, expired (admins only).
+#[component]
+fn InvitationHistory(past: Vec<PastInvitation>) -> impl IntoView {
+    let count = past.len();
+    let rows = past
+        .into_iter()
+        .map(|i| {
+            view! {
+                <tr>
+                    <td class="break">{i.email}</td>
+                    <td><RoleBadge role=i.role/></td>
+                    <td>
+                        <span class=format!("badge outcome-{}", i.outcome.label().to_lowercase())>
+                            {i.outcome.label()}
+                        </span>
+                    </td>
+                    <td class="muted nowrap">{i.ended_at.human_date()}</td>
+                    <td class="muted hide-narrow">{i.invited_by.unwrap_or_else(|| "Someone who left".into())}</td>
+                </tr>
+            }
+            .into_any()
+        })
+        .collect_view();
+    view! {
+        <section class="card" aria-labelledby="history-heading">
+            <div class="card-header">
+                <h2 id="history-heading">"Past invitations"</h2>
+                <span class="muted">"Accepted, declined, revoked and expired · the latest 100"</span>
+            </div>
+            {if count == 0 {
+                Either::Left(view! { <p class="empty-row muted">"No past invitations yet."</p> })
+            } else {
+                Either::Right(view! {
+                    <div class="table-scroll">
+                        <table class="table stack">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Email"</th>
+                                    <th scope="col">"Role"</th>
+                                    <th scope="col">"Outcome"</th>
+                                    <th scope="col">"When"</th>
+                                    <th scope="col" class="hide-narrow">"Invited by"</th>
                                 </tr>
                             </thead>
                             <tbody>{rows}</tbody>

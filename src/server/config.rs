@@ -32,10 +32,16 @@ pub struct Cli {
     #[arg(long, env = "ORGSPACE_PUBLIC_URL")]
     pub public_url: Option<String>,
 
-    /// smtp://USER:PASSWORD@HOST:PORT (STARTTLS), smtps://... (TLS) or smtp://HOST:PORT
-    /// without encryption for a local relay. Without it, invitation links are logged.
+    /// smtp://USER:PASSWORD@HOST:587 (STARTTLS), smtps://USER:PASSWORD@HOST:465 (TLS), or
+    /// smtp://HOST:PORT without encryption for a local relay. Without it, invitation emails
+    /// are not sent and their links are logged.
     #[arg(long, env = "SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+
+    /// The sender of orgspace's emails, as `Name <address>` or an address.
+    /// Default: `orgspace <noreply@HOST>`, HOST being the public URL's.
+    #[arg(long, env = "ORGSPACE_SMTP_FROM")]
+    pub smtp_from: Option<String>,
 
     /// Platform default and ceiling of an organization limit, as SETTING=N (setting names as
     /// in `members`, `workspaces`, `compute_time`, `dataset_storage`, `volume_storage`,
@@ -80,6 +86,8 @@ pub struct Config {
     pub public_origin: String,
     pub secure_cookies: bool,
     pub smtp_url: Option<Url>,
+    /// Checked to parse as a mailbox.
+    pub smtp_from: String,
     pub site_root: PathBuf,
     pub limits: PlatformLimits,
     pub invitation_days: u32,
@@ -93,6 +101,8 @@ pub enum ConfigError {
         "--smtp-url is not valid: expected smtp://HOST:PORT or smtps://USER:PASSWORD@HOST:PORT"
     )]
     SmtpUrl,
+    #[error("--smtp-from {0:?} is not an email address (expected `Name <address>` or an address)")]
+    SmtpFrom(String),
     #[error("--org-limit/--workspace-limit {0}")]
     Limits(String),
     #[error(
@@ -117,13 +127,34 @@ impl Cli {
         let smtp_url = match self.smtp_url.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(raw) => {
-                let url = Url::parse(raw).map_err(|_| ConfigError::SmtpUrl)?;
+                let mut url = Url::parse(raw).map_err(|_| ConfigError::SmtpUrl)?;
                 if !matches!(url.scheme(), "smtp" | "smtps") || url.host_str().is_none() {
                     return Err(ConfigError::SmtpUrl);
                 }
+                // A password never travels in clear: smtp:// with credentials means STARTTLS
+                // unless the URL says otherwise (`?tls=opportunistic`).
+                if url.scheme() == "smtp"
+                    && url.password().is_some()
+                    && !url.query_pairs().any(|(k, _)| k == "tls")
+                {
+                    url.query_pairs_mut().append_pair("tls", "required");
+                }
+                lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url.as_str())
+                    .map_err(|_| ConfigError::SmtpUrl)?;
                 Some(url)
             }
         };
+
+        let smtp_from = match self.smtp_from.as_deref().map(str::trim) {
+            None | Some("") => format!(
+                "orgspace <noreply@{}>",
+                url.host_str().unwrap_or("localhost")
+            ),
+            Some(raw) => raw.to_owned(),
+        };
+        if smtp_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::SmtpFrom(smtp_from));
+        }
 
         let limits = PlatformLimits::parse(&self.org_limits, &self.workspace_limits)
             .map_err(ConfigError::Limits)?;
@@ -137,6 +168,7 @@ impl Cli {
             public_url,
             public_origin,
             smtp_url,
+            smtp_from,
             site_root: find_site_root(self.site_root)?,
         })
     }
@@ -220,6 +252,21 @@ mod tests {
         let e = config(&["--smtp-url", "http://mail"]).unwrap_err();
         assert!(e.to_string().contains("--smtp-url"));
         assert!(Cli::try_parse_from(["orgspace", "--addr", "nonsense"]).is_err());
+        let e = config(&["--smtp-from", "not an address"]).unwrap_err();
+        assert!(e.to_string().contains("--smtp-from"));
+    }
+
+    #[test]
+    fn smtp_passwords_never_travel_in_clear() {
+        let c = config(&["--smtp-url", "smtp://me:secret@mail.example.com:587"]).unwrap();
+        assert_eq!(
+            c.smtp_url.unwrap().as_str(),
+            "smtp://me:secret@mail.example.com:587?tls=required"
+        );
+        let c = config(&["--smtp-url", "smtp://127.0.0.1:1025"]).unwrap();
+        assert_eq!(c.smtp_url.unwrap().as_str(), "smtp://127.0.0.1:1025");
+        let c = config(&["--public-url", "https://orgs.example.com"]).unwrap();
+        assert_eq!(c.smtp_from, "orgspace <noreply@orgs.example.com>");
     }
 
     #[test]

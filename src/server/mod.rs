@@ -31,6 +31,7 @@ use crate::{
     accounts::password::Passwords,
     app::{App, shell},
     db::{Db, DbError},
+    email::{Outbox, sender},
     server::{config::Config, sessions::Store, state::AppState},
 };
 
@@ -49,6 +50,8 @@ pub enum StartError {
         addr: std::net::SocketAddr,
         source: std::io::Error,
     },
+    #[error("email: {0}")]
+    Email(String),
     #[error("server: {0}")]
     Serve(std::io::Error),
 }
@@ -77,6 +80,7 @@ pub async fn state_over(
         db,
         config: Arc::new(config),
         passwords,
+        outbox: Outbox::default(),
         leptos,
     })
 }
@@ -142,6 +146,20 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let addr = config.addr;
     let state = prepare(config).await?;
     spawn_session_cleanup(&state);
+    match &state.config.smtp_url {
+        Some(url) => {
+            sender::spawn(
+                state.db.clone(),
+                state.outbox.clone(),
+                url,
+                &state.config.smtp_from,
+            )
+            .map_err(StartError::Email)?;
+        }
+        None => tracing::warn!(
+            "no --smtp-url: invitation emails are not sent; their links are logged here"
+        ),
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|source| StartError::Bind { addr, source })?;

@@ -72,6 +72,10 @@ pub async fn standard_headers(request: Request, next: Next) -> Response {
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static("frame-ancestors 'none'"));
+    // `same-origin` everywhere, the invitation page included: its address holds the token, and
+    // no other site ever receives it; `no-referrer` would also strip the Referer from the
+    // page's own form posts, which a plain (no-JavaScript) form needs to come back to the page
+    // with its errors.
     headers
         .entry(header::REFERRER_POLICY)
         .or_insert(HeaderValue::from_static("same-origin"));

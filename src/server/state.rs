@@ -5,13 +5,15 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use crate::{accounts::password::Passwords, db::Db, server::config::Config};
+use crate::{accounts::password::Passwords, db::Db, email::Outbox, server::config::Config};
 
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub passwords: Passwords,
+    /// Wakes the email sender after a write queued an email.
+    pub outbox: Outbox,
     pub leptos: LeptosOptions,
 }
 

@@ -230,8 +230,8 @@ fn UserMenu(me: Me) -> impl IntoView {
 /// The frame of the sign-in and sign-up pages.
 #[component]
 pub fn AuthLayout(
-    title: &'static str,
-    subtitle: &'static str,
+    #[prop(into)] title: String,
+    #[prop(into)] subtitle: String,
     children: Children,
 ) -> impl IntoView {
     view! {

@@ -168,6 +168,17 @@ impl TestApp {
         Self::build(test_db, public_url, &[]).await
     }
 
+    /// With an SMTP server configured (`smtp_url`): invitations queue emails in the outbox.
+    /// No sender runs in tests; they call `orgspace::email::sender::pass` themselves.
+    pub async fn with_smtp(test_db: &TestDb, smtp_url: &str) -> TestApp {
+        let mut app = Self::build(test_db, PUBLIC_URL, &[]).await;
+        let mut config = (*app.state.config).clone();
+        config.smtp_url = Some(smtp_url.parse().expect("smtp url"));
+        app.state.config = std::sync::Arc::new(config);
+        app.router = server::router(app.state.clone());
+        app
+    }
+
     /// With platform limits of the operator, as `--org-limit` takes them (`members=3`).
     pub async fn with_org_limits(test_db: &TestDb, limits: &[&str]) -> TestApp {
         Self::build(test_db, PUBLIC_URL, limits).await
@@ -184,6 +195,7 @@ impl TestApp {
             public_origin: public_url.trim_end_matches('/').to_owned(),
             secure_cookies: public_url.starts_with("https://"),
             smtp_url: None,
+            smtp_from: "orgspace <noreply@127.0.0.1>".into(),
             site_root: site.clone(),
             limits: PlatformLimits::parse(
                 &org_limits.iter().map(|l| l.to_string()).collect::<Vec<_>>(),

@@ -13,6 +13,18 @@ export async function invite(page: Page, email: string, role: 'member' | 'admin'
   return dialog;
 }
 
+/** The members table of the members page. */
+export function membersTable(page: Page) {
+  return page.getByRole('region', { name: 'Members', exact: true });
+}
+
+/** Closes the "Invitation sent" dialog that follows a successful invitation. */
+export async function closeSent(page: Page) {
+  const sent = page.getByRole('dialog', { name: 'Invitation sent' });
+  await sent.getByRole('link', { name: 'Done' }).click();
+  await expect(sent).toBeHidden();
+}
+
 /** The pending-invitations table of the members page. */
 export function pendingInvitations(page: Page) {
   return page.getByRole('region', { name: 'Pending invitations' });
@@ -43,8 +55,8 @@ export async function joinAs(
   prefix = 'member',
 ): Promise<{ page: Page; account: Account }> {
   const account = newAccount(prefix);
-  const dialog = await invite(admin, account.email, role);
-  await expect(dialog).toBeHidden();
+  await invite(admin, account.email, role);
+  await closeSent(admin);
   await expect(pendingInvitations(admin)).toContainText(account.email);
 
   const page = await browser.newPage();

@@ -1,0 +1,428 @@
+//! Invitation links over HTTP, on both backends: opening changes nothing; accepting, declining
+//! and signing up through a link; resent, revoked, used and expired links; the email outbox.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, TestApp, TestDb};
+use orgspace::{db::outbox, db_run, email::sender, timestamp::Timestamp};
+use serde_json::{Value, json};
+
+async fn org_of(client: &mut Client) -> String {
+    client.me().await["current"]["organization"]
+        .as_str()
+        .expect("a current organization")
+        .to_owned()
+}
+
+/// Invites `email`; answers (invitation id, token).
+async fn invite(admin: &mut Client, org: &str, email: &str, role: &str) -> (String, String) {
+    let r = admin
+        .call(
+            "add_organization_member",
+            &[("organization_id", org), ("email", email), ("role", role)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "invite {email}: {}", r.body);
+    sent(&r.json())
+}
+
+fn sent(v: &Value) -> (String, String) {
+    let link = v["link"].as_str().expect("a link").to_owned();
+    let token = link
+        .strip_prefix("http://orgspace.test/invite/")
+        .unwrap_or_else(|| panic!("link under the public URL: {link}"))
+        .to_owned();
+    assert_eq!(token.len(), 43, "256 bits in base64url");
+    (v["invitation"]["id"].as_str().unwrap().to_owned(), token)
+}
+
+async fn link(client: &mut Client, token: &str) -> Value {
+    let r = client
+        .call("get_invitation_link", &[("token", token)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.json()
+}
+
+async fn pending_count(admin: &mut Client, org: &str) -> usize {
+    let r = admin
+        .call("get_organization_invites", &[("organization_id", org)])
+        .await;
+    r.json().as_array().unwrap().len()
+}
+
+async fn a_new_person_signs_up_through_the_link_and_joins_only_that_organization(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut admin = app.client();
+    admin.sign_up("Ada", "Engines").await;
+    let org = org_of(&mut admin).await;
+    let (_, token) = invite(&mut admin, &org, "New.Person@Example.com", "admin").await;
+
+    // Opening the link, twice, as a mail scanner would, changes nothing.
+    let mut visitor = app.client();
+    for _ in 0..2 {
+        let page = visitor.get(&format!("/invite/{token}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Join Engines"), "{}", page.body);
+        assert!(page.body.contains("new.person@example.com"));
+        assert_eq!(page.header("referrer-policy"), Some("same-origin"));
+        assert_eq!(page.header("cache-control"), Some("no-store"));
+    }
+    assert_eq!(pending_count(&mut admin, &org).await, 1);
+    let v = link(&mut visitor, &token).await;
+    assert_eq!(v["Open"]["viewer"], json!("Anonymous"));
+    assert_eq!(v["Open"]["details"]["organization_name"], json!("Engines"));
+    assert_eq!(v["Open"]["details"]["role"], json!("admin"));
+    assert_eq!(v["Open"]["details"]["invited_by"], json!("Ada"));
+
+    // Bad input loses nothing: the link still works afterwards.
+    let r = visitor
+        .call(
+            "sign_up_with_invitation",
+            &[("token", &token), ("name", " "), ("password", "short")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let fields: Vec<_> = r.json()["Validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(fields, ["name", "password"]);
+    assert_eq!(pending_count(&mut admin, &org).await, 1);
+
+    let r = visitor
+        .call(
+            "sign_up_with_invitation",
+            &[
+                ("token", &token),
+                ("name", "New Person"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let me = visitor.me().await;
+    assert_eq!(me["email"], json!("new.person@example.com"));
+    let orgs = me["organizations"].as_array().unwrap();
+    assert_eq!(orgs.len(), 1, "no organization of their own: {me}");
+    assert_eq!(orgs[0]["name"], json!("Engines"));
+    assert_eq!(orgs[0]["role"], json!("admin"));
+    assert_eq!(me["current"]["organization"], json!(org));
+    assert_eq!(pending_count(&mut admin, &org).await, 0);
+
+    // Used once: the link says so, and cannot be used again.
+    let mut again = app.client();
+    assert!(link(&mut again, &token).await.get("Used").is_some());
+    let r = again
+        .call(
+            "sign_up_with_invitation",
+            &[
+                ("token", &token),
+                ("name", "Someone"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("already been answered"), "{}", r.body);
+
+    // The history shows it accepted.
+    let history = admin
+        .call(
+            "get_organization_invitation_history",
+            &[("organization_id", &org)],
+        )
+        .await
+        .json();
+    assert_eq!(history[0]["outcome"], json!("Accepted"));
+    assert_eq!(history[0]["email"], json!("new.person@example.com"));
+}
+
+async fn signed_in_people_accept_decline_or_are_told_it_is_not_theirs(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut admin = app.client();
+    admin.sign_up("Ada", "Engines").await;
+    let org = org_of(&mut admin).await;
+    let mut invitee = app.client();
+    let (email, _) = invitee.sign_up("Grace", "Grace's own").await;
+    let (_, token) = invite(&mut admin, &org, &email, "member").await;
+
+    // Someone else, signed in: told so, and refused.
+    let mut other = app.client();
+    let (other_email, _) = other.sign_up("Alan", "Alan's own").await;
+    let v = link(&mut other, &token).await;
+    assert_eq!(
+        v["Open"]["viewer"],
+        json!({ "SomeoneElse": { "email": other_email } })
+    );
+    let r = other
+        .call("accept_invitation_link", &[("token", &token)])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = other
+        .call("decline_invitation_link", &[("token", &token)])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // The invitee, by contrast, accepts.
+    assert_eq!(
+        link(&mut invitee, &token).await["Open"]["viewer"],
+        json!("Invitee")
+    );
+    let r = invitee
+        .call("accept_invitation_link", &[("token", &token)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let me = invitee.me().await;
+    assert_eq!(me["current"]["organization"], json!(org));
+    assert_eq!(me["organizations"].as_array().unwrap().len(), 2);
+
+    // Declining another invitation: it ends, and nobody joins.
+    let mut third = app.client();
+    let (third_email, _) = third.sign_up("Barbara", "Barbara's own").await;
+    let (_, token) = invite(&mut admin, &org, &third_email, "member").await;
+    let r = third
+        .call("decline_invitation_link", &[("token", &token)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(link(&mut third, &token).await.get("Used").is_some());
+    assert_eq!(
+        third.me().await["organizations"].as_array().unwrap().len(),
+        1
+    );
+    let history = admin
+        .call(
+            "get_organization_invitation_history",
+            &[("organization_id", &org)],
+        )
+        .await
+        .json();
+    assert_eq!(history[0]["outcome"], json!("Declined"));
+
+    // Without JavaScript, accepting redirects to the dashboard.
+    let mut fourth = app.client();
+    let (fourth_email, _) = fourth.sign_up("Edsger", "Edsger's own").await;
+    let (_, token) = invite(&mut admin, &org, &fourth_email, "member").await;
+    let r = fourth
+        .submit(
+            "accept_invitation_link",
+            &[("token", &token)],
+            &format!("http://orgspace.test/invite/{token}"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/"));
+}
+
+async fn resent_revoked_expired_and_unknown_links_say_so(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut admin = app.client();
+    admin.sign_up("Ada", "Engines").await;
+    let org = org_of(&mut admin).await;
+    let mut visitor = app.client();
+
+    // Resending replaces the link: the old one is dead at once.
+    let (id, old) = invite(&mut admin, &org, "late@example.com", "member").await;
+    let r = admin
+        .call(
+            "resend_organization_invitation",
+            &[("organization_id", &org), ("invitation_id", &id)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (same_id, new) = sent(&r.json());
+    assert_eq!(same_id, id);
+    assert_ne!(new, old);
+    assert_eq!(link(&mut visitor, &old).await, json!("Unknown"));
+    assert!(link(&mut visitor, &new).await.get("Open").is_some());
+    assert_eq!(pending_count(&mut admin, &org).await, 1);
+
+    // Revoked.
+    let r = admin
+        .call(
+            "remove_organization_invitation",
+            &[("organization_id", &org), ("invitation_id", &id)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(link(&mut visitor, &new).await.get("Revoked").is_some());
+    let r = visitor
+        .call(
+            "sign_up_with_invitation",
+            &[
+                ("token", &new),
+                ("name", "Late"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("withdrawn"), "{}", r.body);
+
+    // Expired (moved into the past in the database).
+    let (expired_id, expired) = invite(&mut admin, &org, "slow@example.com", "member").await;
+    let mut c = app.state.db.conn().await.unwrap();
+    let id: uuid::Uuid = expired_id.parse().unwrap();
+    db_run!(&mut c, x => sqlx::query(
+        "UPDATE invitations SET created_at = $2, expires_at = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(Timestamp::from_unix_millis(1_000))
+    .bind(Timestamp::from_unix_millis(2_000))
+    .execute(x)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    assert!(link(&mut visitor, &expired).await.get("Expired").is_some());
+    let page = visitor.get(&format!("/invite/{expired}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("This invitation has expired"),
+        "{}",
+        page.body
+    );
+    // ...and resending revives it with a new link.
+    let r = admin
+        .call(
+            "resend_organization_invitation",
+            &[("organization_id", &org), ("invitation_id", &expired_id)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (_, revived) = sent(&r.json());
+    assert!(link(&mut visitor, &revived).await.get("Open").is_some());
+
+    // Unknown and malformed tokens: the same clear answer, never an error.
+    for token in [
+        "A".repeat(43),
+        "nonsense".to_owned(),
+        "../../etc/passwd".to_owned(),
+        "é".repeat(50),
+        String::new(),
+    ] {
+        assert_eq!(
+            link(&mut visitor, &token).await,
+            json!("Unknown"),
+            "{token}"
+        );
+    }
+    let page = visitor.get(&format!("/invite/{}", "A".repeat(43))).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("This invitation link is not valid"));
+}
+
+async fn acceptance_over_the_members_limit_is_refused(t: TestDb) {
+    let app = TestApp::with_org_limits(&t, &["members=2"]).await;
+    let mut admin = app.client();
+    admin.sign_up("Ada", "Engines").await;
+    let org = org_of(&mut admin).await;
+    let (_, first) = invite(&mut admin, &org, "first@example.com", "member").await;
+    // The admin lowers the limit to what is already used: the pending invitation can no longer
+    // be accepted.
+    let r = admin
+        .call(
+            "set_organization_limit",
+            &[
+                ("organization_id", &org),
+                ("setting", "Members"),
+                ("limit", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mut visitor = app.client();
+    let r = visitor
+        .call(
+            "sign_up_with_invitation",
+            &[
+                ("token", &first),
+                ("name", "First"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(
+        r.json(),
+        json!({ "LimitReached": { "setting": "Members", "limit": 1, "usage": 2 } })
+    );
+    // Nothing was created: the invitation is still open, and no account exists.
+    assert!(link(&mut visitor, &first).await.get("Open").is_some());
+    assert!(visitor.call("get_me", &[]).await.json().is_null());
+}
+
+async fn invitations_queue_their_email_and_the_outbox_survives_a_mail_server_outage(t: TestDb) {
+    // Port 9 (discard) refuses connections here: the mail server is "down".
+    let app = TestApp::with_smtp(&t, "smtp://127.0.0.1:9").await;
+    let mut admin = app.client();
+    admin.sign_up("Ada Lovelace", "Engines & Co").await;
+    let org = org_of(&mut admin).await;
+    let (_, token) = invite(&mut admin, &org, "grace@example.com", "member").await;
+
+    let mut c = app.state.db.conn().await.unwrap();
+    let queued = outbox::due(&mut c, Timestamp::now(), 10).await.unwrap();
+    assert_eq!(queued.len(), 1);
+    let email = &queued[0];
+    assert_eq!(email.recipient, "grace@example.com");
+    assert_eq!(
+        email.subject,
+        "Ada Lovelace invited you to Engines & Co on orgspace"
+    );
+    assert!(
+        email
+            .body_text
+            .contains(&format!("http://orgspace.test/invite/{token}"))
+    );
+    assert!(email.body_text.contains("as a member"));
+    assert!(email.body_html.contains("Engines &amp; Co"));
+
+    // The server is down: the attempt fails, the email stays, retried later.
+    let transport =
+        lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous("127.0.0.1")
+            .port(9)
+            .build();
+    let from = "orgspace <noreply@orgspace.test>".parse().unwrap();
+    assert_eq!(
+        sender::pass(&app.state.db, &transport, &from)
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(
+        outbox::due(&mut c, Timestamp::now(), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "backing off"
+    );
+    let later = Timestamp::from_unix_millis(Timestamp::now().unix_millis() + 3_600_000);
+    let retried = outbox::due(&mut c, later, 10).await.unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].attempts, 1);
+
+    // A resend queues a second email, with the new link.
+    let r = admin
+        .call("get_organization_invites", &[("organization_id", &org)])
+        .await;
+    let invitation = r.json()[0]["id"].as_str().unwrap().to_owned();
+    let r = admin
+        .call(
+            "resend_organization_invitation",
+            &[("organization_id", &org), ("invitation_id", &invitation)],
+        )
+        .await;
+    let (_, new) = sent(&r.json());
+    let all = outbox::due(&mut c, later, 10).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().any(|e| e.body_text.contains(&new)));
+}
+
+on_both_backends!(
+    a_new_person_signs_up_through_the_link_and_joins_only_that_organization,
+    signed_in_people_accept_decline_or_are_told_it_is_not_theirs,
+    resent_revoked_expired_and_unknown_links_say_so,
+    acceptance_over_the_members_limit_is_refused,
+    invitations_queue_their_email_and_the_outbox_survives_a_mail_server_outage,
+);
