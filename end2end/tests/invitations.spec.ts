@@ -3,6 +3,7 @@ import { test, expect } from './helpers/fixtures';
 import { expectDashboard, newAccount, signOut, signUp } from './helpers/accounts';
 import { invite, membersTable, meter, pendingInvitations, setLimit } from './helpers/organizations';
 import { emailsTo, linkIn } from './helpers/mail';
+import { expireInvitation } from './helpers/db';
 
 /** Invites `email` from the members page; answers the link the email carries. */
 async function inviteByEmail(page: Page, email: string, role: 'member' | 'admin' = 'member') {
@@ -145,6 +146,16 @@ test('expired, revoked, resent and used links each show their page', async ({ pa
   await expect(declinerPage.getByRole('heading', { name: 'You declined the invitation' })).toBeVisible();
   await visitor.goto(link);
   await expect(visitor.getByRole('heading', { name: 'This invitation has already been answered' })).toBeVisible();
+
+  // Expired (a week passes), then revived by a resend.
+  const slow = `slow-${Date.now()}@example.com`;
+  const slowLink = (await inviteByEmail(page, slow)).link;
+  expireInvitation(slow);
+  await visitor.goto(slowLink);
+  await expect(visitor.getByRole('heading', { name: 'This invitation has expired' })).toBeVisible();
+  await expect(visitor.getByText(`Ask ${admin.name} for a new invitation`)).toBeVisible();
+  await page.goto('/members');
+  await expect(page.getByRole('region', { name: 'Past invitations' }).getByRole('row', { name: new RegExp(slow) })).toContainText('Expired');
 
   // Unknown.
   await visitor.goto('/invite/' + 'x'.repeat(43));
