@@ -425,4 +425,178 @@ on_both_backends!(
     resent_revoked_expired_and_unknown_links_say_so,
     acceptance_over_the_members_limit_is_refused,
     invitations_queue_their_email_and_the_outbox_survives_a_mail_server_outage,
+    workspace_guests_join_through_the_same_link_within_the_guests_limit,
+    opening_a_link_by_head_changes_nothing_and_no_smtp_means_no_email,
 );
+
+/// A guest invitation to a workspace, made through the data layer (the workspace screens that
+/// create them come with the workspaces issue); answers its token.
+async fn guest_invitation(app: &TestApp, admin: &mut Client, email: &str) -> String {
+    use orgspace::{
+        db::invitations::{self, NewInvitation},
+        ids::{InvitationId, OrganizationId, UserId, WorkspaceId},
+        invitations::token,
+        roles::Role,
+    };
+    let me = admin.me().await;
+    let org: OrganizationId = me["current"]["organization"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let ws: WorkspaceId = me["current"]["workspace"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let inviter: UserId = me["id"].as_str().unwrap().parse().unwrap();
+    let token = token::generate().unwrap();
+    let now = Timestamp::now();
+    let mut tx = app.state.db.begin().await.unwrap();
+    invitations::create(
+        &mut tx,
+        NewInvitation {
+            id: InvitationId::new(),
+            organization: org,
+            workspace: Some(ws),
+            email,
+            role: Role::Guest,
+            token_hash: &token.hash,
+            invited_by: inviter,
+            now,
+            expires_at: Timestamp::from_unix_millis(now.unix_millis() + 86_400_000),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    token.raw
+}
+
+async fn workspace_guests_join_through_the_same_link_within_the_guests_limit(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut admin = app.client();
+    admin.sign_up("Ada", "Engines").await;
+    let org = org_of(&mut admin).await;
+    let workspace = admin.me().await["current"]["workspace"].clone();
+
+    // A new person signs up through a guest link: a guest of that workspace only.
+    let token = guest_invitation(&app, &mut admin, "guest@example.com").await;
+    let mut visitor = app.client();
+    let v = link(&mut visitor, &token).await;
+    assert_eq!(v["Open"]["details"]["workspace_name"], json!("Main"));
+    assert_eq!(v["Open"]["details"]["role"], json!("guest"));
+    let page = visitor.get(&format!("/invite/{token}")).await;
+    assert!(
+        page.body.contains("Join the Main workspace of Engines"),
+        "{}",
+        page.body
+    );
+    let r = visitor
+        .call(
+            "sign_up_with_invitation",
+            &[
+                ("token", &token),
+                ("name", "Guest"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let me = visitor.me().await;
+    let orgs = me["organizations"].as_array().unwrap();
+    assert_eq!(orgs.len(), 1, "{me}");
+    assert_eq!(orgs[0]["role"], json!("guest"));
+    assert_eq!(me["current"]["workspace"], workspace);
+    // A guest reaches nothing of the organization but the workspace.
+    let r = visitor
+        .call("get_organization_members", &[("organization_id", &org)])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Over the Guests limit (set to the one guest there is), acceptance is refused.
+    let mut c = app.state.db.conn().await.unwrap();
+    let ws: uuid::Uuid = workspace.as_str().unwrap().parse().unwrap();
+    db_run!(&mut c, x => sqlx::query(
+        "INSERT INTO workspace_limits (workspace_id, setting, limit_value, updated_at)
+         VALUES ($1, 'guests', 1, $2)",
+    )
+    .bind(ws)
+    .bind(Timestamp::now())
+    .execute(x)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let token = guest_invitation(&app, &mut admin, "second@example.com").await;
+    let mut second = app.client();
+    let r = second
+        .call(
+            "sign_up_with_invitation",
+            &[
+                ("token", &token),
+                ("name", "Second"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(
+        r.json(),
+        json!({ "LimitReached": { "setting": "Guests", "limit": 1, "usage": 2 } })
+    );
+    assert!(second.call("get_me", &[]).await.json().is_null());
+
+    // Someone already in the workspace is told so, and accepting changes nothing for them.
+    let admin_email = admin.me().await["email"].as_str().unwrap().to_owned();
+    let own = guest_invitation(&app, &mut admin, &admin_email).await;
+    assert_eq!(
+        link(&mut admin, &own).await["Open"]["viewer"],
+        json!("AlreadyIn")
+    );
+    let r = admin
+        .call("accept_invitation_link", &[("token", &own)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let me = admin.me().await;
+    assert_eq!(me["organizations"][0]["role"], json!("admin"));
+}
+
+async fn opening_a_link_by_head_changes_nothing_and_no_smtp_means_no_email(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut admin = app.client();
+    admin.sign_up("Ada", "Engines").await;
+    let org = org_of(&mut admin).await;
+    let r = admin
+        .call(
+            "add_organization_member",
+            &[
+                ("organization_id", &org),
+                ("email", "x@example.com"),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    let v = r.json();
+    assert_eq!(v["emailed"], json!(false), "no SMTP configured");
+    let (_, token) = sent(&v);
+    let mut c = app.state.db.conn().await.unwrap();
+    assert!(
+        outbox::due(&mut c, Timestamp::now(), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let mut visitor = app.client();
+    let request = axum::http::Request::builder()
+        .method("HEAD")
+        .uri(format!("/invite/{token}"))
+        .header("host", "orgspace.test")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let r = visitor.send(request).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.is_empty());
+    assert!(link(&mut visitor, &token).await.get("Open").is_some());
+    assert_eq!(pending_count(&mut admin, &org).await, 1);
+}

@@ -3,7 +3,7 @@
 
 use crate::{
     db::{DbError, Exec},
-    ids::OrganizationId,
+    ids::{OrganizationId, WorkspaceId},
     limits::Setting,
     timestamp::Timestamp,
 };
@@ -33,6 +33,38 @@ pub async fn organization_override(
     .bind(organization)
     .bind(setting)
     .fetch_optional(x)
+    .await)?)
+}
+
+pub async fn workspace_override(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+    setting: Setting,
+) -> Result<Option<i64>, DbError> {
+    Ok(run!(c, x => sqlx::query_scalar(
+        "SELECT limit_value FROM workspace_limits WHERE workspace_id = $1 AND setting = $2",
+    )
+    .bind(workspace)
+    .bind(setting)
+    .fetch_optional(x)
+    .await)?)
+}
+
+/// A workspace's guests and its pending (open, unexpired) guest invitations, in one round trip.
+pub async fn workspace_guests(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+    now: Timestamp,
+) -> Result<(i64, i64), DbError> {
+    Ok(run!(c, x => sqlx::query_as(
+        "SELECT
+            (SELECT COUNT(*) FROM workspace_members WHERE workspace_id = $1 AND role = 'guest'),
+            (SELECT COUNT(*) FROM invitations WHERE workspace_id = $1 AND accepted_at IS NULL
+                AND declined_at IS NULL AND revoked_at IS NULL AND expires_at > $2)",
+    )
+    .bind(workspace)
+    .bind(now)
+    .fetch_one(x)
     .await)?)
 }
 

@@ -19,7 +19,10 @@ use crate::{
         email::{self, InvitationEmail},
         token,
     },
-    limits::{Setting, service::ensure_within},
+    limits::{
+        Setting,
+        service::{ensure_room_for_guest, ensure_within},
+    },
     policy::{Operation, authorize, authorize_in_organization},
     roles::Role,
     server::state::AppState,
@@ -598,22 +601,37 @@ pub async fn accept_link(
     if inv.email != user.email {
         return Err(AppError::Forbidden);
     }
-    if inv.workspace_id.is_some() {
-        // Guest invitations to a workspace are created and accepted by the workspaces code.
-        return Err(AppError::NotFound);
-    }
-    join(
-        state,
-        &mut tx,
-        user,
-        inv.organization_id,
-        inv.role,
-        inv.id,
-        now,
-    )
-    .await?;
+    join_by_link(state, &mut tx, user, &inv, now).await?;
     tx.commit().await?;
     Ok(inv.organization_id)
+}
+
+/// Accepts a link's invitation for `user`: into the organization, or into the workspace as a
+/// guest.
+async fn join_by_link(
+    state: &AppState,
+    tx: &mut Tx,
+    user: &UserRecord,
+    inv: &LinkRecord,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    let Some(workspace) = inv.workspace_id else {
+        return join(state, tx, user, inv.organization_id, inv.role, inv.id, now).await;
+    };
+    lock(tx, inv.organization_id).await?;
+    let access = crate::db::workspaces::access(tx, workspace, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if access.role().is_none() {
+        // The invitation counts among the Guests while pending: accepting needs room among the
+        // guests themselves.
+        ensure_room_for_guest(tx, &state.config, workspace, now, true).await?;
+        crate::db::workspaces::grant(tx, workspace, user.id, Role::Guest, now).await?;
+    }
+    invitations::mark_accepted(tx, inv.id, user.id, now).await?;
+    users::set_last_used(tx, user.id, inv.organization_id, Some(workspace)).await?;
+    tracing::info!(%workspace, invitation = %inv.id, user = %user.id, "guest invitation accepted");
+    Ok(())
 }
 
 /// Declines the invitation of `raw_token` as `user`, who must be the invited address.
@@ -661,9 +679,6 @@ pub async fn sign_up_with_link(
     let now = Timestamp::now();
     let mut tx = state.db.begin().await?;
     let inv = usable_link(&mut tx, raw_token, now).await?;
-    if inv.workspace_id.is_some() {
-        return Err(AppError::NotFound);
-    }
     let id = UserId::new();
     let created = users::create(
         &mut tx,
@@ -688,16 +703,7 @@ pub async fn sign_up_with_link(
     let user = users::find_by_id(&mut tx, id)
         .await?
         .ok_or(AppError::Internal)?;
-    join(
-        state,
-        &mut tx,
-        &user,
-        inv.organization_id,
-        inv.role,
-        inv.id,
-        now,
-    )
-    .await?;
+    join_by_link(state, &mut tx, &user, &inv, now).await?;
     tx.commit().await?;
     tracing::info!(user = %id, invitation = %inv.id, "signed up through an invitation");
     Ok(id)

@@ -4,7 +4,7 @@
 use crate::{
     db::{DbError, Exec, limits as db, users::UserRecord},
     error::AppError,
-    ids::OrganizationId,
+    ids::{OrganizationId, WorkspaceId},
     limits::{LimitUsage, OrganizationLimits, Scope, Setting},
     policy::{Operation, authorize, authorize_in_organization},
     server::{config::Config, state::AppState},
@@ -74,6 +74,45 @@ pub async fn organization_limit(
     let ceiling = config.limits.default_for(Scope::Organization, setting);
     let set = db::organization_override(c, organization, setting).await?;
     Ok(set.map_or(ceiling, |v| v.min(ceiling)))
+}
+
+/// The workspace's limit for `setting`: what its admin set, never above the platform's.
+pub async fn workspace_limit(
+    c: &mut impl Exec,
+    config: &Config,
+    workspace: WorkspaceId,
+    setting: Setting,
+) -> Result<i64, DbError> {
+    let ceiling = config.limits.default_for(Scope::Workspace, setting);
+    let set = db::workspace_override(c, workspace, setting).await?;
+    Ok(set.map_or(ceiling, |v| v.min(ceiling)))
+}
+
+/// Refuses one more guest in the workspace when it has no room. Guests usage is guests plus
+/// pending guest invitations; `pending_included` says whether the guest-to-be is one of them
+/// (accepting) or not (inviting).
+pub async fn ensure_room_for_guest(
+    c: &mut impl Exec,
+    config: &Config,
+    workspace: WorkspaceId,
+    now: Timestamp,
+    pending_included: bool,
+) -> Result<(), AppError> {
+    let limit = workspace_limit(c, config, workspace, Setting::Guests).await?;
+    let (guests, pending) = db::workspace_guests(c, workspace, now).await?;
+    let after = if pending_included {
+        guests + 1
+    } else {
+        guests + pending + 1
+    };
+    if after > limit {
+        return Err(AppError::LimitReached {
+            setting: Setting::Guests,
+            limit,
+            usage: guests + pending,
+        });
+    }
+    Ok(())
 }
 
 /// Every organization setting's limit and usage, in the order the dashboard shows them.
