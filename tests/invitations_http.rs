@@ -8,13 +8,6 @@ use common::{Client, TestApp, TestDb};
 use orgspace::{db::outbox, db_run, email::sender, timestamp::Timestamp};
 use serde_json::{Value, json};
 
-async fn org_of(client: &mut Client) -> String {
-    client.me().await["current"]["organization"]
-        .as_str()
-        .expect("a current organization")
-        .to_owned()
-}
-
 /// Invites `email`; answers (invitation id, token).
 async fn invite(admin: &mut Client, org: &str, email: &str, role: &str) -> (String, String) {
     let r = admin
@@ -45,6 +38,20 @@ async fn link(client: &mut Client, token: &str) -> Value {
     r.json()
 }
 
+/// Signs up through an invitation link, with a good password.
+async fn sign_up_through(client: &mut Client, token: &str, name: &str) -> common::Response {
+    client
+        .call(
+            "sign_up_with_invitation",
+            &[
+                ("token", token),
+                ("name", name),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await
+}
+
 async fn pending_count(admin: &mut Client, org: &str) -> usize {
     let r = admin
         .call("get_organization_invites", &[("organization_id", org)])
@@ -56,7 +63,7 @@ async fn a_new_person_signs_up_through_the_link_and_joins_only_that_organization
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
     admin.sign_up("Ada", "Engines").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     let (_, token) = invite(&mut admin, &org, "New.Person@Example.com", "admin").await;
 
     // Opening the link, twice, as a mail scanner would, changes nothing.
@@ -93,16 +100,7 @@ async fn a_new_person_signs_up_through_the_link_and_joins_only_that_organization
     assert_eq!(fields, ["name", "password"]);
     assert_eq!(pending_count(&mut admin, &org).await, 1);
 
-    let r = visitor
-        .call(
-            "sign_up_with_invitation",
-            &[
-                ("token", &token),
-                ("name", "New Person"),
-                ("password", "a long enough password"),
-            ],
-        )
-        .await;
+    let r = sign_up_through(&mut visitor, &token, "New Person").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let me = visitor.me().await;
     assert_eq!(me["email"], json!("new.person@example.com"));
@@ -116,16 +114,7 @@ async fn a_new_person_signs_up_through_the_link_and_joins_only_that_organization
     // Used once: the link says so, and cannot be used again.
     let mut again = app.client();
     assert!(link(&mut again, &token).await.get("Used").is_some());
-    let r = again
-        .call(
-            "sign_up_with_invitation",
-            &[
-                ("token", &token),
-                ("name", "Someone"),
-                ("password", "a long enough password"),
-            ],
-        )
-        .await;
+    let r = sign_up_through(&mut again, &token, "Someone").await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert!(r.body.contains("already been answered"), "{}", r.body);
 
@@ -145,7 +134,7 @@ async fn signed_in_people_accept_decline_or_are_told_it_is_not_theirs(t: TestDb)
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
     admin.sign_up("Ada", "Engines").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     let mut invitee = app.client();
     let (email, _) = invitee.sign_up("Grace", "Grace's own").await;
     let (_, token) = invite(&mut admin, &org, &email, "member").await;
@@ -220,7 +209,7 @@ async fn resent_revoked_expired_and_unknown_links_say_so(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
     admin.sign_up("Ada", "Engines").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     let mut visitor = app.client();
 
     // Resending replaces the link: the old one is dead at once.
@@ -248,16 +237,7 @@ async fn resent_revoked_expired_and_unknown_links_say_so(t: TestDb) {
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(link(&mut visitor, &new).await.get("Revoked").is_some());
-    let r = visitor
-        .call(
-            "sign_up_with_invitation",
-            &[
-                ("token", &new),
-                ("name", "Late"),
-                ("password", "a long enough password"),
-            ],
-        )
-        .await;
+    let r = sign_up_through(&mut visitor, &new, "Late").await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains("withdrawn"), "{}", r.body);
 
@@ -317,7 +297,7 @@ async fn acceptance_over_the_members_limit_is_refused(t: TestDb) {
     let app = TestApp::with_org_limits(&t, &["members=2"]).await;
     let mut admin = app.client();
     admin.sign_up("Ada", "Engines").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     let (_, first) = invite(&mut admin, &org, "first@example.com", "member").await;
     // The admin lowers the limit to what is already used: the pending invitation can no longer
     // be accepted.
@@ -333,16 +313,7 @@ async fn acceptance_over_the_members_limit_is_refused(t: TestDb) {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let mut visitor = app.client();
-    let r = visitor
-        .call(
-            "sign_up_with_invitation",
-            &[
-                ("token", &first),
-                ("name", "First"),
-                ("password", "a long enough password"),
-            ],
-        )
-        .await;
+    let r = sign_up_through(&mut visitor, &first, "First").await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert_eq!(
         r.json(),
@@ -358,7 +329,7 @@ async fn invitations_queue_their_email_and_the_outbox_survives_a_mail_server_out
     let app = TestApp::with_smtp(&t, "smtp://127.0.0.1:9").await;
     let mut admin = app.client();
     admin.sign_up("Ada Lovelace", "Engines & Co").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     let (_, token) = invite(&mut admin, &org, "grace@example.com", "member").await;
 
     let mut c = app.state.db.conn().await.unwrap();
@@ -477,7 +448,7 @@ async fn workspace_guests_join_through_the_same_link_within_the_guests_limit(t: 
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
     admin.sign_up("Ada", "Engines").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     let workspace = admin.me().await["current"]["workspace"].clone();
 
     // A new person signs up through a guest link: a guest of that workspace only.
@@ -492,16 +463,7 @@ async fn workspace_guests_join_through_the_same_link_within_the_guests_limit(t: 
         "{}",
         page.body
     );
-    let r = visitor
-        .call(
-            "sign_up_with_invitation",
-            &[
-                ("token", &token),
-                ("name", "Guest"),
-                ("password", "a long enough password"),
-            ],
-        )
-        .await;
+    let r = sign_up_through(&mut visitor, &token, "Guest").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let me = visitor.me().await;
     let orgs = me["organizations"].as_array().unwrap();
@@ -529,16 +491,7 @@ async fn workspace_guests_join_through_the_same_link_within_the_guests_limit(t: 
     .unwrap();
     let token = guest_invitation(&app, &mut admin, "second@example.com").await;
     let mut second = app.client();
-    let r = second
-        .call(
-            "sign_up_with_invitation",
-            &[
-                ("token", &token),
-                ("name", "Second"),
-                ("password", "a long enough password"),
-            ],
-        )
-        .await;
+    let r = sign_up_through(&mut second, &token, "Second").await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     assert_eq!(
         r.json(),
@@ -565,7 +518,7 @@ async fn opening_a_link_by_head_changes_nothing_and_no_smtp_means_no_email(t: Te
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
     admin.sign_up("Ada", "Engines").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     let r = admin
         .call(
             "add_organization_member",

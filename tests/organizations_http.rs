@@ -8,14 +8,6 @@ use axum::http::StatusCode;
 use common::{Client, TestApp, TestDb};
 use serde_json::{Value, json};
 
-/// The current organization's id of a signed-in client.
-async fn org_of(client: &mut Client) -> String {
-    client.me().await["current"]["organization"]
-        .as_str()
-        .expect("a current organization")
-        .to_owned()
-}
-
 async fn user_id(client: &mut Client) -> String {
     client.me().await["id"].as_str().unwrap().to_owned()
 }
@@ -70,7 +62,7 @@ async fn outsiders_get_not_found_and_members_get_forbidden(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
     admin.sign_up("Admin", "Victim Org").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     let admin_id = user_id(&mut admin).await;
     let mut member = join(&app, &mut admin, &org, "Member", "member").await;
     let member_id = user_id(&mut member).await;
@@ -252,7 +244,7 @@ async fn guests_see_their_organization_but_nothing_of_it(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
     admin.sign_up("Admin", "Hosting Org").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     let workspace = admin.me().await["current"]["workspace"]
         .as_str()
         .unwrap()
@@ -348,7 +340,7 @@ async fn invitations_count_toward_members_until_revoked(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
     admin.sign_up("Admin", "Counting").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     assert_eq!(
         limit_of(&limits(&mut admin, &org).await, "Members"),
         (50, 1.0, 50)
@@ -445,7 +437,7 @@ async fn the_members_limit_is_enforced_with_a_typed_error(t: TestDb) {
     let app = TestApp::with_org_limits(&t, &["members=3"]).await;
     let mut admin = app.client();
     admin.sign_up("Admin", "Small").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     assert_eq!(
         limit_of(&limits(&mut admin, &org).await, "Members"),
         (3, 1.0, 3)
@@ -522,7 +514,7 @@ async fn concurrent_invitations_never_overshoot_the_limit(t: TestDb) {
     let app = TestApp::with_org_limits(&t, &["members=4"]).await;
     let mut admin = app.client();
     admin.sign_up("Admin", "Racing").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     let cookie = admin.cookie.clone();
     let mut tasks = Vec::new();
     for i in 0..12 {
@@ -559,7 +551,7 @@ async fn an_organization_always_keeps_an_admin(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut first = app.client();
     first.sign_up("First Admin", "Admins").await;
-    let org = org_of(&mut first).await;
+    let org = first.current_organization().await;
     let first_id = user_id(&mut first).await;
     const LAST: &str =
         "An organization needs at least one admin. Make someone else an admin first.";
@@ -646,10 +638,14 @@ async fn removing_a_member_cuts_their_access(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
     admin.sign_up("Admin", "Strict").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     let mut member = join(&app, &mut admin, &org, "Member", "member").await;
     let member_id = user_id(&mut member).await;
-    assert_eq!(org_of(&mut member).await, org, "joining made it current");
+    assert_eq!(
+        member.current_organization().await,
+        org,
+        "joining made it current"
+    );
     let r = admin
         .call(
             "remove_organization_member",
@@ -680,7 +676,7 @@ async fn accepting_is_for_the_invited_address_only_and_rechecks_the_limit(t: Tes
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
     admin.sign_up("Admin", "Inviting").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     let mut invitee = app.client();
     let (email, _) = invitee.sign_up("Invitee", "Invitee's own").await;
     let id = invite(&mut admin, &org, &email.to_uppercase(), "admin").await;
@@ -735,7 +731,7 @@ async fn accepting_is_for_the_invited_address_only_and_rechecks_the_limit(t: Tes
         .call("accept_invitation", &[("invitation_id", &id)])
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(org_of(&mut invitee).await, org);
+    assert_eq!(invitee.current_organization().await, org);
     let page = admin
         .call("get_organization_members", &[("organization_id", &org)])
         .await
@@ -757,7 +753,7 @@ async fn declining_an_invitation(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
     admin.sign_up("Admin", "Declined").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     let mut invitee = app.client();
     let (email, _) = invitee.sign_up("Invitee", "Own").await;
     let id = invite(&mut admin, &org, &email, "member").await;
@@ -780,7 +776,7 @@ async fn renaming_an_organization(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
     admin.sign_up("Admin", "Old Name").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     let r = admin
         .call(
             "edit_organization",
@@ -811,7 +807,7 @@ async fn members_are_paged_by_name_and_searchable(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
     admin.sign_up("Aaron Admin", "Big").await;
-    let org = org_of(&mut admin).await;
+    let org = admin.current_organization().await;
     // 119 more members, straight through the data layer (hashing 119 passwords is not the point).
     {
         use orgspace::{

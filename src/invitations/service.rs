@@ -311,11 +311,10 @@ pub async fn history(
     organization: Option<OrganizationId>,
 ) -> Result<Vec<PastInvitation>, AppError> {
     let mut c = state.db.conn().await?;
-    let organization = crate::organizations::service::resolve(&mut c, user, organization).await?;
-    authorize_in_organization(
+    let (organization, _) = crate::organizations::service::resolve_for(
         &mut c,
+        user,
         organization,
-        user.id,
         Operation::GetOrganizationInvitationHistory,
     )
     .await?;
@@ -355,11 +354,10 @@ pub async fn pending(
     organization: Option<OrganizationId>,
 ) -> Result<Vec<PendingInvitation>, AppError> {
     let mut c = state.db.conn().await?;
-    let organization = crate::organizations::service::resolve(&mut c, user, organization).await?;
-    authorize_in_organization(
+    let (organization, _) = crate::organizations::service::resolve_for(
         &mut c,
+        user,
         organization,
-        user.id,
         Operation::GetOrganizationInvites,
     )
     .await?;

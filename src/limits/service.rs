@@ -17,11 +17,10 @@ pub async fn get(
     organization: Option<OrganizationId>,
 ) -> Result<OrganizationLimits, AppError> {
     let mut c = state.db.conn().await?;
-    let organization = crate::organizations::service::resolve(&mut c, user, organization).await?;
-    let role = authorize_in_organization(
+    let (organization, role) = crate::organizations::service::resolve_for(
         &mut c,
+        user,
         organization,
-        user.id,
         Operation::GetOrganizationLimits,
     )
     .await?;

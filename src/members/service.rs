@@ -76,11 +76,10 @@ pub async fn page(
         .map(|s| s.trim().chars().take(SEARCH_MAX).collect::<String>())
         .filter(|s| !s.is_empty());
     let mut c = state.db.conn().await?;
-    let organization = crate::organizations::service::resolve(&mut c, user, organization).await?;
-    let viewer_role = authorize_in_organization(
+    let (organization, viewer_role) = crate::organizations::service::resolve_for(
         &mut c,
+        user,
         organization,
-        user.id,
         Operation::GetOrganizationMembers,
     )
     .await?;

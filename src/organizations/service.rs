@@ -13,6 +13,7 @@ use crate::{
     ids::OrganizationId,
     organizations::{Dashboard, DashboardWorkspace, OrganizationSummary},
     policy::{Operation, authorize, authorize_in_organization},
+    roles::Role,
     server::state::AppState,
     timestamp::Timestamp,
 };
@@ -37,6 +38,19 @@ pub async fn resolve(
     current(&places, user.last_organization_id, user.last_workspace_id)
         .map(|here| here.organization)
         .ok_or(AppError::NotFound)
+}
+
+/// The opening of every read of an organization: [`resolve`] the organization (named, or the
+/// current one), then decide `op` on it. Answers the organization and the caller's role.
+pub async fn resolve_for(
+    c: &mut impl Exec,
+    user: &UserRecord,
+    named: Option<OrganizationId>,
+    op: Operation,
+) -> Result<(OrganizationId, Role), AppError> {
+    let organization = resolve(c, user, named).await?;
+    let role = authorize_in_organization(c, organization, user.id, op).await?;
+    Ok((organization, role))
 }
 
 pub async fn list(

@@ -366,6 +366,14 @@ impl Client {
         (email, password)
     }
 
+    /// The id of the signed-in user's current organization.
+    pub async fn current_organization(&mut self) -> String {
+        self.me().await["current"]["organization"]
+            .as_str()
+            .expect("a current organization")
+            .to_owned()
+    }
+
     pub async fn me(&mut self) -> serde_json::Value {
         let r = self.call("get_me", &[]).await;
         assert_eq!(r.status, StatusCode::OK, "get_me: {}", r.body);
