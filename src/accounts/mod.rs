@@ -52,6 +52,7 @@ pub struct OrganizationPlace {
 pub struct WorkspacePlace {
     pub id: WorkspaceId,
     pub name: String,
+    pub description: String,
     pub role: Role,
 }
 

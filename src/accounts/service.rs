@@ -133,6 +133,7 @@ impl Reach {
             org.workspaces.push(WorkspacePlace {
                 id: w.id,
                 name: w.name.clone(),
+                description: w.description.clone(),
                 role,
             });
         }
@@ -202,6 +203,7 @@ mod tests {
                 .map(|w| WorkspacePlace {
                     id: WorkspaceId(Uuid::from_u128(*w)),
                     name: format!("w{w}"),
+                    description: String::new(),
                     role,
                 })
                 .collect(),

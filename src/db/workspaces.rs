@@ -133,3 +133,36 @@ pub async fn access(
     .fetch_optional(x)
     .await)?)
 }
+
+/// Renames the workspace and sets its description. A name already used in the organization
+/// answers [`DbError::UniqueViolation`].
+pub async fn edit(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+    name: &str,
+    description: &str,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    run!(c, x => sqlx::query(
+        "UPDATE workspaces SET name = $2, description = $3, updated_at = $4 WHERE id = $1",
+    )
+    .bind(workspace)
+    .bind(name)
+    .bind(description)
+    .bind(now)
+    .execute(x)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+/// Deletes the workspace; its grants, guest invitations, limits, usage and shared channels and
+/// volumes go with it (the schema cascades).
+pub async fn delete(c: &mut impl Exec, workspace: WorkspaceId) -> Result<(), DbError> {
+    run!(c, x => sqlx::query("DELETE FROM workspaces WHERE id = $1")
+        .bind(workspace)
+        .execute(x)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}

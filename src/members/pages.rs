@@ -24,7 +24,7 @@ use crate::{
     roles::Role,
     ui::{
         RoleBadge,
-        dialog::{Dialog, close_on_success},
+        dialog::{Dialog, DialogButtons, close_on_success},
         form::FormAlert,
         session::SessionContext,
         urlencode,
@@ -519,25 +519,6 @@ fn InvitationHistory(past: Vec<PastInvitation>) -> impl IntoView {
                 })
             }}
         </section>
-    }
-}
-
-/// Cancel and confirm, at the foot of a dialog.
-#[component]
-fn DialogButtons(
-    close_href: String,
-    label: &'static str,
-    #[prop(optional)] danger: bool,
-    #[prop(into)] pending: Signal<bool>,
-) -> impl IntoView {
-    view! {
-        <div class="modal-actions">
-            <a href=close_href class="button">"Cancel"</a>
-            <button type="submit" class=if danger { "button danger" } else { "button primary" }
-                aria-busy=move || pending.get().then_some("true")>
-                {label}
-            </button>
-        </div>
     }
 }
 

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 /// The query parameters that open dialogs; dropped from the address when a dialog closes.
-pub const DIALOG_PARAMS: [&str; 6] = ["invite", "remove", "role", "to", "leave", "revoke"];
+pub const DIALOG_PARAMS: [&str; 9] = [
+    "invite", "remove", "role", "to", "leave", "revoke", "create", "edit", "delete",
+];
 
 /// A modal dialog over the page.
 #[component]
@@ -26,6 +28,25 @@ pub fn Dialog(
                 </header>
                 {children()}
             </section>
+        </div>
+    }
+}
+
+/// Cancel and confirm, at the foot of a dialog.
+#[component]
+pub fn DialogButtons(
+    close_href: String,
+    label: &'static str,
+    #[prop(optional)] danger: bool,
+    #[prop(into)] pending: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="modal-actions">
+            <a href=close_href class="button">"Cancel"</a>
+            <button type="submit" class=if danger { "button danger" } else { "button primary" }
+                aria-busy=move || pending.get().then_some("true")>
+                {label}
+            </button>
         </div>
     }
 }

@@ -15,8 +15,12 @@ pub fn WorkspaceItem(
     name: String,
     role: Role,
     is_current: bool,
-    #[prop(optional)] detail: Option<String>,
+    #[prop(optional, into)] detail: Option<String>,
+    /// For a workspace admin: where "Edit" and "Delete" lead.
+    #[prop(default = None)]
+    manage: Option<(String, String)>,
 ) -> impl IntoView {
+    let label = name.clone();
     view! {
         <li class="row" class:current=is_current>
             <WorkspaceIcon name=name.clone()/>
@@ -25,9 +29,13 @@ pub fn WorkspaceItem(
                     <span>{name}</span>
                     {is_current.then(|| view! { <span class="badge badge-current">"Current"</span> })}
                 </div>
-                {detail.map(|d| view! { <div class="row-sub muted">{d}</div> })}
+                {detail.filter(|d| !d.is_empty()).map(|d| view! { <div class="row-sub muted">{d}</div> })}
             </div>
             <RoleBadge role/>
+            {manage.map(|(edit, delete)| view! {
+                <a href=edit class="button small subtle" aria-label=format!("Edit {label}")>"Edit"</a>
+                <a href=delete class="button small subtle danger-text" aria-label=format!("Delete {label}")>"Delete"</a>
+            })}
             <SwitchButton workspace=id is_current/>
         </li>
     }

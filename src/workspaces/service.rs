@@ -1,14 +1,22 @@
 //! Workspace operations, below the server functions and above the data layer.
 
 use crate::{
+    accounts::normalize_name,
     db::{
+        DbError,
+        limits::organization_counts,
+        organizations,
         users::{self, UserRecord},
-        workspaces,
+        workspaces::{self, NewWorkspace},
     },
-    error::AppError,
-    ids::WorkspaceId,
-    policy::{Operation, authorize},
+    error::{AppError, FieldErrors},
+    ids::{OrganizationId, WorkspaceId},
+    limits::{Setting, service::ensure_within},
+    policy::{Operation, authorize, authorize_in_organization},
+    roles::Role,
     server::state::AppState,
+    timestamp::Timestamp,
+    workspaces::DESCRIPTION_MAX,
 };
 
 /// Makes `workspace` the user's current workspace.
@@ -24,5 +32,139 @@ pub async fn switch(
     authorize(access.role(), Operation::SetWorkspace)?;
     users::set_last_used(&mut tx, user.id, access.organization_id, Some(workspace)).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// What a workspace form carries, checked.
+fn validate(name: &str, description: &str) -> Result<(String, String), AppError> {
+    let mut errors = FieldErrors::default();
+    let name = normalize_name(name, "a workspace name")
+        .map_err(|m| errors.add("name", m))
+        .ok();
+    let description = description.trim();
+    if description.chars().count() > DESCRIPTION_MAX {
+        errors.add(
+            "description",
+            format!("Keep the description to {DESCRIPTION_MAX} characters or fewer."),
+        );
+    } else if description
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        errors.add(
+            "description",
+            "Remove the special characters from the description.",
+        );
+    }
+    match name {
+        Some(name) if errors.is_empty() => Ok((name, description.to_owned())),
+        _ => Err(AppError::Validation(errors)),
+    }
+}
+
+fn name_taken(name: &str) -> AppError {
+    AppError::field(
+        "name",
+        format!("This organization already has a workspace named {name}."),
+    )
+}
+
+/// Creates a workspace in the organization, within its Workspaces limit (checked in the
+/// insert's transaction), gives its creator an explicit admin grant, and makes it current.
+pub async fn create(
+    state: &AppState,
+    user: &UserRecord,
+    organization: OrganizationId,
+    name: &str,
+    description: &str,
+) -> Result<WorkspaceId, AppError> {
+    let mut tx = state.db.begin().await?;
+    if !organizations::lock(&mut tx, organization).await? {
+        return Err(AppError::NotFound);
+    }
+    authorize_in_organization(&mut tx, organization, user.id, Operation::CreateWorkspace).await?;
+    let (name, description) = validate(name, description)?;
+    let now = Timestamp::now();
+    let usage = organization_counts(&mut tx, organization, now)
+        .await?
+        .workspaces;
+    ensure_within(
+        &mut tx,
+        &state.config,
+        organization,
+        Setting::Workspaces,
+        usage,
+        usage + 1,
+    )
+    .await?;
+    let id = WorkspaceId::new();
+    let created = workspaces::create(
+        &mut tx,
+        NewWorkspace {
+            id,
+            organization,
+            name: &name,
+            description: &description,
+            created_by: user.id,
+            now,
+        },
+    )
+    .await;
+    match created {
+        Err(DbError::UniqueViolation) => return Err(name_taken(&name)),
+        other => other?,
+    }
+    workspaces::grant(&mut tx, id, user.id, Role::Admin, now).await?;
+    users::set_last_used(&mut tx, user.id, organization, Some(id)).await?;
+    tx.commit().await?;
+    tracing::info!(%organization, workspace = %id, "workspace created");
+    Ok(id)
+}
+
+/// Renames the workspace and sets its description (workspace admins).
+pub async fn edit(
+    state: &AppState,
+    user: &UserRecord,
+    workspace: WorkspaceId,
+    name: &str,
+    description: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let access = workspaces::access(&mut tx, workspace, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authorize(access.role(), Operation::EditWorkspace)?;
+    let (name, description) = validate(name, description)?;
+    match workspaces::edit(&mut tx, workspace, &name, &description, Timestamp::now()).await {
+        Err(DbError::UniqueViolation) => return Err(name_taken(&name)),
+        other => other?,
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes the workspace (workspace admins). Whoever had it as their current workspace keeps
+/// the organization as current; the deleting user moves to another workspace of it, if any.
+pub async fn delete(
+    state: &AppState,
+    user: &UserRecord,
+    workspace: WorkspaceId,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let access = workspaces::access(&mut tx, workspace, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authorize(access.role(), Operation::DeleteWorkspace)?;
+    workspaces::delete(&mut tx, workspace).await?;
+    if user.last_workspace_id == Some(workspace) {
+        let next = workspaces::reachable_by(&mut tx, user.id)
+            .await?
+            .into_iter()
+            .find(|w| w.organization_id == access.organization_id && w.role().is_some())
+            .map(|w| w.id);
+        users::set_last_used(&mut tx, user.id, access.organization_id, next).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(%workspace, "workspace deleted");
     Ok(())
 }
