@@ -56,6 +56,12 @@ pub async fn current_user(state: &AppState) -> Result<Option<UserRecord>, AppErr
     Ok(Some(user))
 }
 
+/// Whether the session says someone signed in (without checking that the user still exists:
+/// rendering does that).
+pub async fn has_user(session: &Session) -> bool {
+    matches!(session.get::<UserId>(USER_KEY).await, Ok(Some(_)))
+}
+
 /// The signed-in user, or "please sign in".
 pub async fn require_user(state: &AppState) -> Result<UserRecord, AppError> {
     current_user(state).await?.ok_or(AppError::Unauthenticated)

@@ -113,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(errors::server_fn_error_status))
+        .layer(middleware::from_fn(security::sign_in_first))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
             state.clone(),

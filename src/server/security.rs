@@ -6,6 +6,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use tower_sessions::Session;
 
 use crate::server::state::AppState;
 
@@ -57,6 +58,33 @@ pub fn same_site(headers: &HeaderMap, public_origin: &str) -> bool {
             .get("sec-fetch-site")
             .is_none_or(|site| site.as_bytes() != b"cross-site"),
     }
+}
+
+/// The pages for signed-in users (`AppLayout`'s routes).
+const SIGNED_IN_PAGES: [&str; 5] = [
+    "/",
+    "/members",
+    "/workspaces",
+    "/organizations",
+    "/invitations",
+];
+
+/// Sends signed-out visitors of a page for signed-in users to sign in, before anything is
+/// rendered: the same redirect the layout would make, without building the page first.
+pub async fn sign_in_first(session: Session, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if matches!(*request.method(), Method::GET | Method::HEAD)
+        && SIGNED_IN_PAGES.contains(&path)
+        && !crate::accounts::auth::has_user(&session).await
+    {
+        let target = if path == "/" {
+            "/signin".to_owned()
+        } else {
+            format!("/signin?next={}", crate::ui::urlencode(path))
+        };
+        return (StatusCode::FOUND, [(header::LOCATION, target)]).into_response();
+    }
+    next.run(request).await
 }
 
 /// Headers for every response: no sniffing, no framing, no referrer to other sites, and no
