@@ -5,9 +5,12 @@
 //! like an id that does not exist, so that nobody learns what they cannot reach.
 
 use crate::{
-    db::{Exec, organizations},
+    db::{
+        Exec, organizations,
+        workspaces::{self, WorkspaceAccess},
+    },
     error::AppError,
-    ids::{OrganizationId, UserId},
+    ids::{OrganizationId, UserId, WorkspaceId},
     roles::Role,
 };
 
@@ -145,6 +148,22 @@ pub async fn authorize_in_organization(
     debug_assert_eq!(op.requirement().0, Scope::Organization, "{op:?}");
     let role = organizations::role_of(c, organization, user).await?;
     authorize(role, op)
+}
+
+/// Loads `user`'s grants on `workspace` from the database, now, and decides `op` with the
+/// effective workspace role. A workspace that does not exist answers like one out of reach.
+pub async fn authorize_in_workspace(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+    user: UserId,
+    op: Operation,
+) -> Result<WorkspaceAccess, AppError> {
+    debug_assert_eq!(op.requirement().0, Scope::Workspace, "{op:?}");
+    let access = workspaces::access(c, workspace, user)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authorize(access.role(), op)?;
+    Ok(access)
 }
 
 #[cfg(test)]

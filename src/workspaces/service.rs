@@ -12,7 +12,7 @@ use crate::{
     error::{AppError, FieldErrors},
     ids::{OrganizationId, WorkspaceId},
     limits::{Setting, service::ensure_within},
-    policy::{Operation, authorize, authorize_in_organization},
+    policy::{Operation, authorize_in_organization, authorize_in_workspace},
     roles::Role,
     server::state::AppState,
     timestamp::Timestamp,
@@ -26,10 +26,8 @@ pub async fn switch(
     workspace: WorkspaceId,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    let access = workspaces::access(&mut tx, workspace, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    authorize(access.role(), Operation::SetWorkspace)?;
+    let access =
+        authorize_in_workspace(&mut tx, workspace, user.id, Operation::SetWorkspace).await?;
     users::set_last_used(&mut tx, user.id, access.organization_id, Some(workspace)).await?;
     tx.commit().await?;
     Ok(())
@@ -130,10 +128,7 @@ pub async fn edit(
     description: &str,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    let access = workspaces::access(&mut tx, workspace, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    authorize(access.role(), Operation::EditWorkspace)?;
+    authorize_in_workspace(&mut tx, workspace, user.id, Operation::EditWorkspace).await?;
     let (name, description) = validate(name, description)?;
     match workspaces::edit(&mut tx, workspace, &name, &description, Timestamp::now()).await {
         Err(DbError::UniqueViolation) => return Err(name_taken(&name)),
@@ -151,10 +146,8 @@ pub async fn delete(
     workspace: WorkspaceId,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    let access = workspaces::access(&mut tx, workspace, user.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    authorize(access.role(), Operation::DeleteWorkspace)?;
+    let access =
+        authorize_in_workspace(&mut tx, workspace, user.id, Operation::DeleteWorkspace).await?;
     workspaces::delete(&mut tx, workspace).await?;
     if user.last_workspace_id == Some(workspace) {
         let next = workspaces::reachable_by(&mut tx, user.id)
