@@ -14,7 +14,7 @@ use crate::{
     members::pages::MembersPage,
     organizations::pages::{DashboardPage, OrganizationsPage},
     ui::{NotFound, layout::AppLayout, session::SessionContext},
-    workspaces::pages::WorkspacesPage,
+    workspaces::{pages::WorkspacesPage, workspace_page::WorkspacePage},
 };
 
 /// The document around the application, rendered on the server.
@@ -67,6 +67,7 @@ fn AppRoutes() -> impl IntoView {
             <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                 <Route path=path!("") view=DashboardPage/>
                 <Route path=path!("/workspaces") view=WorkspacesPage/>
+                <Route path=path!("/workspaces/:id") view=WorkspacePage/>
                 <Route path=path!("/members") view=MembersPage/>
                 <Route path=path!("/organizations") view=OrganizationsPage/>
                 <Route path=path!("/invitations") view=InvitationsPage/>

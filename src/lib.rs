@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod app;
 pub mod error;
+pub mod guests;
 pub mod ids;
 pub mod invitations;
 pub mod limits;

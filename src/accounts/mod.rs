@@ -81,11 +81,6 @@ impl Me {
 
     /// Initials for the avatar: the first letters of the first two words of the name.
     pub fn initials(&self) -> String {
-        self.name
-            .split_whitespace()
-            .take(2)
-            .filter_map(|w| w.chars().next())
-            .flat_map(char::to_uppercase)
-            .collect()
+        crate::ui::initials(&self.name)
     }
 }

@@ -171,12 +171,8 @@ pub async fn me(state: &AppState, user: &UserRecord) -> Result<Me, AppError> {
         user.last_organization_id,
         user.last_workspace_id,
     );
-    let pending_invitations = invitations::count_pending_to_organizations_for_email(
-        &mut c,
-        &user.email,
-        Timestamp::now(),
-    )
-    .await?;
+    let pending_invitations =
+        invitations::count_pending_for_email(&mut c, &user.email, Timestamp::now()).await?;
     Ok(Me {
         id: user.id,
         name: user.name.clone(),

@@ -27,6 +27,7 @@ pub struct InvitationRecord {
     pub organization_id: OrganizationId,
     pub organization_name: String,
     pub workspace_id: Option<WorkspaceId>,
+    pub workspace_name: Option<String>,
     pub email: String,
     pub role: Role,
     pub invited_by_name: Option<String>,
@@ -35,9 +36,11 @@ pub struct InvitationRecord {
 }
 
 const SELECT: &str = "SELECT i.id, i.organization_id, o.name AS organization_name, i.workspace_id,
-        i.email, i.role, u.name AS invited_by_name, i.created_at, i.expires_at
+        w.name AS workspace_name, i.email, i.role, u.name AS invited_by_name, i.created_at,
+        i.expires_at
      FROM invitations i
      JOIN organizations o ON o.id = i.organization_id
+     LEFT JOIN workspaces w ON w.id = i.workspace_id
      LEFT JOIN users u ON u.id = i.invited_by";
 
 /// "Open": neither accepted, declined nor revoked (it may have expired).
@@ -151,43 +154,93 @@ pub async fn revoke_to_organization(
     Ok(done == 1)
 }
 
-/// Pending invitations to organizations addressed to `email`, newest first.
-pub async fn pending_to_organizations_for_email(
+/// Pending invitations addressed to `email`, to organizations and to workspaces, newest first.
+pub async fn pending_for_email(
     c: &mut impl Exec,
     email: &str,
     now: Timestamp,
 ) -> Result<Vec<InvitationRecord>, DbError> {
     let sql = format!(
-        "{SELECT} WHERE i.email = $1 AND i.workspace_id IS NULL AND {OPEN} AND i.expires_at > $2
+        "{SELECT} WHERE i.email = $1 AND {OPEN} AND i.expires_at > $2
          ORDER BY i.created_at DESC, i.id"
     );
     Ok(run!(c, x => sqlx::query_as(&sql).bind(email).bind(now).fetch_all(x).await)?)
 }
 
-pub async fn count_pending_to_organizations_for_email(
+pub async fn count_pending_for_email(
     c: &mut impl Exec,
     email: &str,
     now: Timestamp,
 ) -> Result<i64, DbError> {
     let sql = format!(
-        "SELECT COUNT(*) FROM invitations i WHERE i.email = $1 AND i.workspace_id IS NULL
-           AND {OPEN} AND i.expires_at > $2"
+        "SELECT COUNT(*) FROM invitations i WHERE i.email = $1 AND {OPEN} AND i.expires_at > $2"
     );
     Ok(run!(c, x => sqlx::query_scalar(&sql).bind(email).bind(now).fetch_one(x).await)?)
 }
 
-/// A pending invitation to an organization addressed to `email`, by id.
-pub async fn find_pending_to_organization_for_email(
+/// A pending invitation addressed to `email`, by id, whatever its scope.
+pub async fn find_pending_for_email(
     c: &mut impl Exec,
     id: InvitationId,
     email: &str,
     now: Timestamp,
 ) -> Result<Option<InvitationRecord>, DbError> {
-    let sql = format!(
-        "{SELECT} WHERE i.id = $1 AND i.email = $2 AND i.workspace_id IS NULL AND {OPEN}
-           AND i.expires_at > $3"
-    );
+    let sql = format!("{SELECT} WHERE i.id = $1 AND i.email = $2 AND {OPEN} AND i.expires_at > $3");
     Ok(run!(c, x => sqlx::query_as(&sql).bind(id).bind(email).bind(now).fetch_optional(x).await)?)
+}
+
+/// The open invitation of `email` to the workspace.
+pub async fn find_open_to_workspace(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+    email: &str,
+) -> Result<Option<InvitationRecord>, DbError> {
+    let sql = format!("{SELECT} WHERE i.workspace_id = $1 AND i.email = $2 AND {OPEN}");
+    Ok(run!(c, x => sqlx::query_as(&sql).bind(workspace).bind(email).fetch_optional(x).await)?)
+}
+
+/// An open invitation to the workspace, by id (expired or not).
+pub async fn find_open_to_workspace_by_id(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+    id: InvitationId,
+) -> Result<Option<InvitationRecord>, DbError> {
+    let sql = format!("{SELECT} WHERE i.id = $2 AND i.workspace_id = $1 AND {OPEN}");
+    Ok(run!(c, x => sqlx::query_as(&sql).bind(workspace).bind(id).fetch_optional(x).await)?)
+}
+
+/// Pending guest invitations to the workspace, newest first: open and not expired.
+pub async fn pending_to_workspace(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+    now: Timestamp,
+) -> Result<Vec<InvitationRecord>, DbError> {
+    let sql = format!(
+        "{SELECT} WHERE i.workspace_id = $1 AND {OPEN} AND i.expires_at > $2
+         ORDER BY i.created_at DESC, i.id"
+    );
+    Ok(run!(c, x => sqlx::query_as(&sql).bind(workspace).bind(now).fetch_all(x).await)?)
+}
+
+/// Revokes an open guest invitation to the workspace; false when there is none.
+pub async fn revoke_to_workspace(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+    id: InvitationId,
+    now: Timestamp,
+) -> Result<bool, DbError> {
+    let done = run!(c, x => sqlx::query(
+        "UPDATE invitations SET revoked_at = $3
+         WHERE id = $2 AND workspace_id = $1
+           AND accepted_at IS NULL AND declined_at IS NULL AND revoked_at IS NULL",
+    )
+        .bind(workspace)
+        .bind(id)
+        .bind(now)
+        .execute(x)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
 }
 
 pub async fn mark_accepted(

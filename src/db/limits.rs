@@ -146,3 +146,62 @@ pub async fn organization_metered(
     .fetch_all(x)
     .await)?)
 }
+
+/// The limits an admin has set on the workspace.
+pub async fn workspace_overrides(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+) -> Result<Vec<(Setting, i64)>, DbError> {
+    Ok(run!(c, x => sqlx::query_as(
+        "SELECT setting, limit_value FROM workspace_limits WHERE workspace_id = $1",
+    )
+    .bind(workspace)
+    .fetch_all(x)
+    .await)?)
+}
+
+pub async fn set_workspace_limit(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+    setting: Setting,
+    value: i64,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    run!(c, x => sqlx::query(
+        "INSERT INTO workspace_limits (workspace_id, setting, limit_value, updated_at)
+         VALUES ($1, $2, $3, $4)
+         ON CONFLICT (workspace_id, setting)
+         DO UPDATE SET limit_value = excluded.limit_value, updated_at = excluded.updated_at",
+    )
+    .bind(workspace)
+    .bind(setting)
+    .bind(value)
+    .bind(now)
+    .execute(x)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+/// Reported usage of the workspace: Compute Time summed since `month_start`; the levels
+/// (storage, datasets, instances) as last reported for it.
+pub async fn workspace_metered(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+    month_start: Timestamp,
+) -> Result<Vec<(Setting, f64)>, DbError> {
+    Ok(run!(c, x => sqlx::query_as(
+        "SELECT setting, SUM(amount) FROM usage_reports
+         WHERE workspace_id = $1 AND setting = 'compute_time' AND reported_at >= $2
+         GROUP BY setting
+         UNION ALL
+         SELECT r.setting, r.amount FROM usage_reports r
+         WHERE r.workspace_id = $1 AND r.setting <> 'compute_time'
+           AND r.reported_at = (SELECT MAX(l.reported_at) FROM usage_reports l
+                                WHERE l.workspace_id = r.workspace_id AND l.setting = r.setting)",
+    )
+    .bind(workspace)
+    .bind(month_start)
+    .fetch_all(x)
+    .await)?)
+}

@@ -166,3 +166,56 @@ pub async fn delete(c: &mut impl Exec, workspace: WorkspaceId) -> Result<(), DbE
         .map(|_| ()))?;
     Ok(())
 }
+
+/// A guest of a workspace, as its guests table shows them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GuestRecord {
+    pub user_id: UserId,
+    pub name: String,
+    pub email: String,
+    pub created_at: Timestamp,
+}
+
+/// The workspace's guests (explicit guest grants), by name.
+pub async fn guests(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+) -> Result<Vec<GuestRecord>, DbError> {
+    Ok(run!(c, x => sqlx::query_as(
+        "SELECT u.id AS user_id, u.name, u.email, wm.created_at
+         FROM workspace_members wm JOIN users u ON u.id = wm.user_id
+         WHERE wm.workspace_id = $1 AND wm.role = 'guest'
+         ORDER BY lower(u.name), u.email",
+    )
+    .bind(workspace)
+    .fetch_all(x)
+    .await)?)
+}
+
+/// Removes `user`'s guest grant on the workspace; false when they are not a guest of it (a
+/// member's or admin's grant is not touched).
+pub async fn remove_guest(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+    user: UserId,
+) -> Result<bool, DbError> {
+    let done = run!(c, x => sqlx::query(
+        "DELETE FROM workspace_members WHERE workspace_id = $1 AND user_id = $2 AND role = 'guest'",
+    )
+    .bind(workspace)
+    .bind(user)
+    .execute(x)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// The workspace's name; `None` when it does not exist.
+pub async fn name_of(c: &mut impl Exec, workspace: WorkspaceId) -> Result<Option<String>, DbError> {
+    Ok(
+        run!(c, x => sqlx::query_scalar("SELECT name FROM workspaces WHERE id = $1")
+        .bind(workspace)
+        .fetch_optional(x)
+        .await)?,
+    )
+}

@@ -87,7 +87,7 @@ pub fn InviteDialog(
 
 /// The invitation is on its way: its link, to copy once (it is never shown again).
 #[component]
-fn SentDialog(sent: InvitationSent, close_href: String) -> impl IntoView {
+pub fn SentDialog(sent: InvitationSent, close_href: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     let link = sent.link.clone();
     let copy = move |_| {

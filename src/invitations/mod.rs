@@ -62,10 +62,22 @@ pub struct MyInvitation {
     pub id: InvitationId,
     pub organization_id: OrganizationId,
     pub organization_name: String,
+    /// For a guest invitation: the workspace.
+    pub workspace_name: Option<String>,
     pub role: Role,
     pub invited_by: Option<String>,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
+}
+
+impl MyInvitation {
+    /// "Acme" or "Research, a workspace of Acme".
+    pub fn place(&self) -> String {
+        match &self.workspace_name {
+            Some(ws) => format!("{ws}, a workspace of {}", self.organization_name),
+            None => self.organization_name.clone(),
+        }
+    }
 }
 
 /// A new (or resent) invitation, with its link: the only time the link exists outside the

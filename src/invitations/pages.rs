@@ -50,7 +50,7 @@ pub fn InvitationsPage() -> impl IntoView {
             <div>
                 <p class="eyebrow">"For you"</p>
                 <h1>"Invitations"</h1>
-                <p class="muted">"Organizations that invited you to join them."</p>
+                <p class="muted">"Organizations and workspaces that invited you to join them."</p>
             </div>
         </div>
         <FormAlert error/>
@@ -60,7 +60,7 @@ pub fn InvitationsPage() -> impl IntoView {
                     Ok(list) if list.is_empty() => Either::Left(view! {
                         <div class="empty card">
                             <h2>"No invitations waiting"</h2>
-                            <p class="muted">"When someone invites you to their organization, it shows up here."</p>
+                            <p class="muted">"When someone invites you to their organization or one of its workspaces, it shows up here."</p>
                         </div>
                     }),
                     Ok(list) => Either::Right(Either::Left(view! {
@@ -88,11 +88,11 @@ fn InvitationCard(
         .clone()
         .map(|name| format!("{name} invited you"))
         .unwrap_or_else(|| "You are invited".into());
-    let label = i.organization_name.clone();
+    let (label, place) = (i.place(), i.place());
     view! {
         <li class="card invitation" aria-label=label>
             <div class="invitation-main">
-                <h2>{i.organization_name.clone()}</h2>
+                <h2>{place}</h2>
                 <p class="muted">
                     {from} " to join as " <RoleBadge role=i.role/>
                     " · expires " {i.expires_at.human_date()}

@@ -10,9 +10,10 @@ use crate::{
         organizations::{self, NewMember},
         outbox,
         users::{self, NewUser, UserRecord},
+        workspaces,
     },
     error::{AppError, FieldErrors},
-    ids::{InvitationId, OrganizationId, UserId},
+    ids::{InvitationId, OrganizationId, UserId, WorkspaceId},
     invitations::{
         InvitationLink, InvitationSent, LinkDetails, MyInvitation, Outcome, PastInvitation,
         PendingInvitation, Viewer,
@@ -23,7 +24,7 @@ use crate::{
         Setting,
         service::{ensure_room_for_guest, ensure_within},
     },
-    policy::{Operation, authorize, authorize_in_organization},
+    policy::{Operation, authorize, authorize_in_organization, authorize_in_workspace},
     roles::Role,
     server::state::AppState,
     timestamp::Timestamp,
@@ -48,6 +49,7 @@ impl From<InvitationRecord> for MyInvitation {
             id: i.id,
             organization_id: i.organization_id,
             organization_name: i.organization_name,
+            workspace_name: i.workspace_name,
             role: i.role,
             invited_by: i.invited_by_name,
             created_at: i.created_at,
@@ -176,7 +178,16 @@ pub async fn invite(
         created_at: now,
         expires_at,
     };
-    let sent = send(state, &mut tx, user, organization, invitation, &token.raw).await?;
+    let sent = send(
+        state,
+        &mut tx,
+        user,
+        organization,
+        None,
+        invitation,
+        &token.raw,
+    )
+    .await?;
     tx.commit().await?;
     state.outbox.wake();
     tracing::info!(%organization, invitation = %id, "invitation created");
@@ -194,12 +205,14 @@ pub fn link(state: &AppState, raw_token: &str) -> String {
     format!("{}/invite/{raw_token}", state.config.public_url)
 }
 
-/// Queues the invitation's email in `tx` (or, with no SMTP configured, logs its link).
+/// Queues the invitation's email in `tx` (or, with no SMTP configured, logs its link). A
+/// guest invitation names its `workspace`.
 async fn send(
     state: &AppState,
     tx: &mut Tx,
     inviter: &UserRecord,
     organization: OrganizationId,
+    workspace: Option<WorkspaceId>,
     invitation: PendingInvitation,
     raw_token: &str,
 ) -> Result<InvitationSent, AppError> {
@@ -209,12 +222,20 @@ async fn send(
         let org = organizations::find_by_id(tx, organization)
             .await?
             .ok_or(AppError::NotFound)?;
+        let workspace_name = match workspace {
+            Some(ws) => Some(
+                workspaces::name_of(tx, ws)
+                    .await?
+                    .ok_or(AppError::NotFound)?,
+            ),
+            None => None,
+        };
         let rendered = email::render(&InvitationEmail {
             to: &invitation.email,
             inviter_name: &inviter.name,
             inviter_email: &inviter.email,
             organization: &org.name,
-            workspace: None,
+            workspace: workspace_name.as_deref(),
             role: invitation.role,
             link: &link,
             expires_at: invitation.expires_at,
@@ -297,11 +318,204 @@ pub async fn resend(
         created_at: now,
         expires_at,
     };
-    let sent = send(state, &mut tx, user, organization, pending, &token.raw).await?;
+    let sent = send(
+        state,
+        &mut tx,
+        user,
+        organization,
+        None,
+        pending,
+        &token.raw,
+    )
+    .await?;
     tx.commit().await?;
     state.outbox.wake();
     tracing::info!(%organization, invitation = %inv.id, "invitation resent");
     Ok(sent)
+}
+
+/// Invites `raw_email` to the workspace as a guest and emails them the link. The invitation
+/// counts toward the workspace's Guests limit while it is pending.
+pub async fn invite_guest(
+    state: &AppState,
+    user: &UserRecord,
+    workspace: WorkspaceId,
+    raw_email: &str,
+) -> Result<InvitationSent, AppError> {
+    let mut tx = state.db.begin().await?;
+    let access =
+        authorize_in_workspace(&mut tx, workspace, user.id, Operation::AddWorkspaceGuest).await?;
+    let organization = access.organization_id;
+    lock(&mut tx, organization).await?;
+    let email = normalize_email(raw_email).map_err(|m| AppError::field("email", m))?;
+    if let Some(invitee) = users::find_by_email(&mut tx, &email).await?
+        && workspaces::access(&mut tx, workspace, invitee.id)
+            .await?
+            .and_then(|a| a.role())
+            .is_some()
+    {
+        return Err(AppError::field(
+            "email",
+            format!("{email} can already open this workspace."),
+        ));
+    }
+    let now = Timestamp::now();
+    let expires_at = expiry(state, now);
+    let existing = invitations::find_open_to_workspace(&mut tx, workspace, &email).await?;
+    if existing.as_ref().is_some_and(|i| i.expires_at > now) {
+        return Err(AppError::field(
+            "email",
+            format!("An invitation to {email} is already pending."),
+        ));
+    }
+    ensure_room_for_guest(&mut tx, &state.config, organization, workspace, now, false).await?;
+    let token = token::generate()?;
+    let id = match existing {
+        Some(expired) => {
+            invitations::renew(
+                &mut tx,
+                expired.id,
+                Role::Guest,
+                &token.hash,
+                user.id,
+                now,
+                expires_at,
+            )
+            .await?;
+            expired.id
+        }
+        None => {
+            let id = InvitationId::new();
+            invitations::create(
+                &mut tx,
+                NewInvitation {
+                    id,
+                    organization,
+                    workspace: Some(workspace),
+                    email: &email,
+                    role: Role::Guest,
+                    token_hash: &token.hash,
+                    invited_by: user.id,
+                    now,
+                    expires_at,
+                },
+            )
+            .await?;
+            id
+        }
+    };
+    let invitation = PendingInvitation {
+        id,
+        email,
+        role: Role::Guest,
+        invited_by: Some(user.name.clone()),
+        created_at: now,
+        expires_at,
+    };
+    let sent = send(
+        state,
+        &mut tx,
+        user,
+        organization,
+        Some(workspace),
+        invitation,
+        &token.raw,
+    )
+    .await?;
+    tx.commit().await?;
+    state.outbox.wake();
+    tracing::info!(%workspace, invitation = %id, "guest invitation created");
+    Ok(sent)
+}
+
+/// Sends a pending (or expired) guest invitation again, with a new token and expiry.
+pub async fn resend_guest(
+    state: &AppState,
+    user: &UserRecord,
+    workspace: WorkspaceId,
+    invitation: InvitationId,
+) -> Result<InvitationSent, AppError> {
+    let mut tx = state.db.begin().await?;
+    let access =
+        authorize_in_workspace(&mut tx, workspace, user.id, Operation::AddWorkspaceGuest).await?;
+    lock(&mut tx, access.organization_id).await?;
+    let inv = invitations::find_open_to_workspace_by_id(&mut tx, workspace, invitation)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = Timestamp::now();
+    if inv.expires_at <= now {
+        // An expired invitation no longer counts among the Guests: it needs room again.
+        let organization = access.organization_id;
+        ensure_room_for_guest(&mut tx, &state.config, organization, workspace, now, false).await?;
+    }
+    let expires_at = expiry(state, now);
+    let token = token::generate()?;
+    invitations::renew(
+        &mut tx,
+        inv.id,
+        Role::Guest,
+        &token.hash,
+        user.id,
+        now,
+        expires_at,
+    )
+    .await?;
+    let pending = PendingInvitation {
+        id: inv.id,
+        email: inv.email,
+        role: Role::Guest,
+        invited_by: Some(user.name.clone()),
+        created_at: now,
+        expires_at,
+    };
+    let sent = send(
+        state,
+        &mut tx,
+        user,
+        access.organization_id,
+        Some(workspace),
+        pending,
+        &token.raw,
+    )
+    .await?;
+    tx.commit().await?;
+    state.outbox.wake();
+    tracing::info!(%workspace, invitation = %inv.id, "guest invitation resent");
+    Ok(sent)
+}
+
+/// The workspace's pending guest invitations (workspace members).
+pub async fn pending_guests(
+    state: &AppState,
+    user: &UserRecord,
+    workspace: WorkspaceId,
+) -> Result<Vec<PendingInvitation>, AppError> {
+    let mut c = state.db.conn().await?;
+    authorize_in_workspace(&mut c, workspace, user.id, Operation::GetWorkspaceInvites).await?;
+    let rows = invitations::pending_to_workspace(&mut c, workspace, Timestamp::now()).await?;
+    Ok(rows.into_iter().map(PendingInvitation::from).collect())
+}
+
+/// Revokes a pending guest invitation (workspace members).
+pub async fn revoke_guest(
+    state: &AppState,
+    user: &UserRecord,
+    workspace: WorkspaceId,
+    invitation: InvitationId,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    authorize_in_workspace(
+        &mut tx,
+        workspace,
+        user.id,
+        Operation::RemoveWorkspaceInvitation,
+    )
+    .await?;
+    if !invitations::revoke_to_workspace(&mut tx, workspace, invitation, Timestamp::now()).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The organization's past invitations: accepted, declined, revoked and expired (admins).
@@ -390,9 +604,7 @@ pub async fn revoke(
 
 pub async fn mine(state: &AppState, user: &UserRecord) -> Result<Vec<MyInvitation>, AppError> {
     let mut c = state.db.conn().await?;
-    let rows =
-        invitations::pending_to_organizations_for_email(&mut c, &user.email, Timestamp::now())
-            .await?;
+    let rows = invitations::pending_for_email(&mut c, &user.email, Timestamp::now()).await?;
     Ok(rows.into_iter().map(MyInvitation::from).collect())
 }
 
@@ -405,20 +617,26 @@ pub async fn accept(
 ) -> Result<(), AppError> {
     let now = Timestamp::now();
     let mut tx = state.db.begin().await?;
-    let inv =
-        invitations::find_pending_to_organization_for_email(&mut tx, invitation, &user.email, now)
+    let inv = invitations::find_pending_for_email(&mut tx, invitation, &user.email, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match inv.workspace_id {
+        None => {
+            join(
+                state,
+                &mut tx,
+                user,
+                inv.organization_id,
+                inv.role,
+                inv.id,
+                now,
+            )
             .await?
-            .ok_or(AppError::NotFound)?;
-    join(
-        state,
-        &mut tx,
-        user,
-        inv.organization_id,
-        inv.role,
-        inv.id,
-        now,
-    )
-    .await?;
+        }
+        Some(ws) => {
+            join_as_guest(state, &mut tx, user, inv.organization_id, ws, inv.id, now).await?
+        }
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -471,10 +689,9 @@ pub async fn decline(
 ) -> Result<(), AppError> {
     let now = Timestamp::now();
     let mut tx = state.db.begin().await?;
-    let inv =
-        invitations::find_pending_to_organization_for_email(&mut tx, invitation, &user.email, now)
-            .await?
-            .ok_or(AppError::NotFound)?;
+    let inv = invitations::find_pending_for_email(&mut tx, invitation, &user.email, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
     invitations::mark_declined(&mut tx, inv.id, now).await?;
     tx.commit().await?;
     Ok(())
@@ -514,7 +731,7 @@ pub async fn view_link(
                         None => organizations::member_role(&mut c, inv.organization_id, u.id)
                             .await?
                             .is_some(),
-                        Some(ws) => crate::db::workspaces::access(&mut c, ws, u.id)
+                        Some(ws) => workspaces::access(&mut c, ws, u.id)
                             .await?
                             .and_then(|a| a.role())
                             .is_some(),
@@ -613,22 +830,36 @@ async fn join_by_link(
     inv: &LinkRecord,
     now: Timestamp,
 ) -> Result<(), AppError> {
-    let Some(workspace) = inv.workspace_id else {
-        return join(state, tx, user, inv.organization_id, inv.role, inv.id, now).await;
-    };
-    lock(tx, inv.organization_id).await?;
-    let access = crate::db::workspaces::access(tx, workspace, user.id)
+    match inv.workspace_id {
+        None => join(state, tx, user, inv.organization_id, inv.role, inv.id, now).await,
+        Some(ws) => join_as_guest(state, tx, user, inv.organization_id, ws, inv.id, now).await,
+    }
+}
+
+/// Makes `user` a guest of the workspace (checking its Guests limit inside `tx`) unless they
+/// reach it already, marks the invitation accepted, and makes the workspace current.
+async fn join_as_guest(
+    state: &AppState,
+    tx: &mut Tx,
+    user: &UserRecord,
+    organization: OrganizationId,
+    workspace: WorkspaceId,
+    invitation: InvitationId,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    lock(tx, organization).await?;
+    let access = workspaces::access(tx, workspace, user.id)
         .await?
         .ok_or(AppError::NotFound)?;
     if access.role().is_none() {
         // The invitation counts among the Guests while pending: accepting needs room among the
         // guests themselves.
-        ensure_room_for_guest(tx, &state.config, workspace, now, true).await?;
-        crate::db::workspaces::grant(tx, workspace, user.id, Role::Guest, now).await?;
+        ensure_room_for_guest(tx, &state.config, organization, workspace, now, true).await?;
+        workspaces::grant(tx, workspace, user.id, Role::Guest, now).await?;
     }
-    invitations::mark_accepted(tx, inv.id, user.id, now).await?;
-    users::set_last_used(tx, user.id, inv.organization_id, Some(workspace)).await?;
-    tracing::info!(%workspace, invitation = %inv.id, user = %user.id, "guest invitation accepted");
+    invitations::mark_accepted(tx, invitation, user.id, now).await?;
+    users::set_last_used(tx, user.id, organization, Some(workspace)).await?;
+    tracing::info!(%workspace, %invitation, user = %user.id, "guest invitation accepted");
     Ok(())
 }
 

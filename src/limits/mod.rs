@@ -3,13 +3,17 @@
 
 pub mod components;
 mod get_organization_limits;
+mod get_workspace_limits;
 mod set_organization_limit;
+mod set_workspace_limit;
 
 #[cfg(feature = "ssr")]
 pub mod service;
 
 pub use get_organization_limits::*;
+pub use get_workspace_limits::*;
 pub use set_organization_limit::*;
+pub use set_workspace_limit::*;
 
 #[cfg(feature = "ssr")]
 use std::collections::BTreeMap;
@@ -17,7 +21,7 @@ use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::OrganizationId;
+use crate::ids::{OrganizationId, WorkspaceId};
 
 /// One setting's limit and usage, as a meter shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,6 +76,14 @@ impl LimitUsage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationLimits {
     pub organization: OrganizationId,
+    pub items: Vec<LimitUsage>,
+    pub can_edit: bool,
+}
+
+/// The limits and usage of a workspace, and whether the caller may change the limits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkspaceLimits {
+    pub workspace: WorkspaceId,
     pub items: Vec<LimitUsage>,
     pub can_edit: bool,
 }

@@ -5,8 +5,8 @@ use crate::{
     db::{DbError, Exec, limits as db, users::UserRecord},
     error::AppError,
     ids::{OrganizationId, WorkspaceId},
-    limits::{LimitUsage, OrganizationLimits, Scope, Setting},
-    policy::{Operation, authorize, authorize_in_organization},
+    limits::{LimitUsage, OrganizationLimits, Scope, Setting, WorkspaceLimits},
+    policy::{Operation, authorize, authorize_in_organization, authorize_in_workspace},
     server::{config::Config, state::AppState},
     timestamp::Timestamp,
 };
@@ -75,16 +75,39 @@ pub async fn organization_limit(
     Ok(set.map_or(ceiling, |v| v.min(ceiling)))
 }
 
-/// The workspace's limit for `setting`: what its admin set, never above the platform's.
+/// The most a workspace admin may set `setting` to: the organization's own limit of that
+/// setting where the organization has one (Compute Time, Dataset Storage, Instances), the
+/// platform's workspace default otherwise (Datasets, Guests).
+async fn workspace_ceiling(
+    c: &mut impl Exec,
+    config: &Config,
+    organization: OrganizationId,
+    setting: Setting,
+) -> Result<i64, DbError> {
+    if setting.applies_to(Scope::Organization) {
+        organization_limit(c, config, organization, setting).await
+    } else {
+        Ok(config.limits.default_for(Scope::Workspace, setting))
+    }
+}
+
+/// A workspace limit from what its admin set (`set`), the platform default and the ceiling.
+fn effective_workspace_limit(config: &Config, setting: Setting, set: Option<i64>, max: i64) -> i64 {
+    set.unwrap_or_else(|| config.limits.default_for(Scope::Workspace, setting))
+        .min(max)
+}
+
+/// The workspace's limit for `setting`: what its admin set, never above its ceiling.
 pub async fn workspace_limit(
     c: &mut impl Exec,
     config: &Config,
+    organization: OrganizationId,
     workspace: WorkspaceId,
     setting: Setting,
 ) -> Result<i64, DbError> {
-    let ceiling = config.limits.default_for(Scope::Workspace, setting);
+    let max = workspace_ceiling(c, config, organization, setting).await?;
     let set = db::workspace_override(c, workspace, setting).await?;
-    Ok(set.map_or(ceiling, |v| v.min(ceiling)))
+    Ok(effective_workspace_limit(config, setting, set, max))
 }
 
 /// Refuses one more guest in the workspace when it has no room. Guests usage is guests plus
@@ -93,11 +116,12 @@ pub async fn workspace_limit(
 pub async fn ensure_room_for_guest(
     c: &mut impl Exec,
     config: &Config,
+    organization: OrganizationId,
     workspace: WorkspaceId,
     now: Timestamp,
     pending_included: bool,
 ) -> Result<(), AppError> {
-    let limit = workspace_limit(c, config, workspace, Setting::Guests).await?;
+    let limit = workspace_limit(c, config, organization, workspace, Setting::Guests).await?;
     let (guests, pending) = db::workspace_guests(c, workspace, now).await?;
     let after = if pending_included {
         guests + 1
@@ -111,6 +135,95 @@ pub async fn ensure_room_for_guest(
             usage: guests + pending,
         });
     }
+    Ok(())
+}
+
+/// Every workspace setting's limit and usage, in the order the workspace page shows them.
+pub async fn workspace_limits(
+    c: &mut impl Exec,
+    config: &Config,
+    organization: OrganizationId,
+    workspace: WorkspaceId,
+    now: Timestamp,
+) -> Result<Vec<LimitUsage>, DbError> {
+    let overrides = db::workspace_overrides(c, workspace).await?;
+    let (guests, pending) = db::workspace_guests(c, workspace, now).await?;
+    let metered = db::workspace_metered(c, workspace, now.month_start()).await?;
+    let mut items = Vec::with_capacity(Setting::WORKSPACE.len());
+    for setting in Setting::WORKSPACE {
+        let max = workspace_ceiling(c, config, organization, setting).await?;
+        let set = overrides
+            .iter()
+            .find(|(s, _)| *s == setting)
+            .map(|(_, v)| *v);
+        let usage = match setting {
+            Setting::Guests => (guests + pending) as f64,
+            _ => metered
+                .iter()
+                .find(|(s, _)| *s == setting)
+                .map_or(0.0, |(_, amount)| *amount),
+        };
+        let breakdown = (setting == Setting::Guests && pending > 0).then(|| {
+            format!(
+                "{guests} {}, {pending} invited",
+                if guests == 1 { "guest" } else { "guests" }
+            )
+        });
+        items.push(LimitUsage {
+            setting,
+            limit: effective_workspace_limit(config, setting, set, max),
+            usage,
+            max,
+            breakdown,
+        });
+    }
+    Ok(items)
+}
+
+pub async fn get_workspace(
+    state: &AppState,
+    user: &UserRecord,
+    workspace: WorkspaceId,
+) -> Result<WorkspaceLimits, AppError> {
+    let mut c = state.db.conn().await?;
+    let access =
+        authorize_in_workspace(&mut c, workspace, user.id, Operation::GetWorkspaceLimits).await?;
+    let items = workspace_limits(
+        &mut c,
+        &state.config,
+        access.organization_id,
+        workspace,
+        Timestamp::now(),
+    )
+    .await?;
+    Ok(WorkspaceLimits {
+        workspace,
+        items,
+        can_edit: authorize(access.role(), Operation::SetWorkspaceLimit).is_ok(),
+    })
+}
+
+/// Sets a workspace limit, from 0 up to the organization's (workspace admins).
+pub async fn set_workspace(
+    state: &AppState,
+    user: &UserRecord,
+    workspace: WorkspaceId,
+    setting: Setting,
+    raw_limit: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    let access =
+        authorize_in_workspace(&mut tx, workspace, user.id, Operation::SetWorkspaceLimit).await?;
+    if !setting.applies_to(Scope::Workspace) {
+        return Err(AppError::field(
+            "setting",
+            format!("{setting} is not a workspace limit."),
+        ));
+    }
+    let max = workspace_ceiling(&mut tx, &state.config, access.organization_id, setting).await?;
+    let value = parse_limit(raw_limit, max)?;
+    db::set_workspace_limit(&mut tx, workspace, setting, value, Timestamp::now()).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -26,6 +26,7 @@ use crate::{
         RoleBadge,
         dialog::{Dialog, DialogButtons, close_on_success},
         form::FormAlert,
+        initials,
         session::SessionContext,
         urlencode,
     },
@@ -389,14 +390,6 @@ fn member_tools(m: &Member, is_me: bool, admin: bool, q: &str, after: Option<&st
         <a href=remove_href class="button small subtle danger-text" aria-label=format!("Remove {}", m.name)>"Remove"</a>
     }
     .into_any()
-}
-
-fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .take(2)
-        .filter_map(|w| w.chars().next())
-        .flat_map(char::to_uppercase)
-        .collect()
 }
 
 #[component]

@@ -85,9 +85,22 @@ pub async fn state_over(
     })
 }
 
+/// The application's routes, listed once per process.
+///
+/// Listing them renders the app with resource loading suppressed through a process-wide flag
+/// (leptos_server's `SuppressResourceLoad`): a resource of a request being rendered at that
+/// very moment would wait forever (leptos issue #4773). A server lists them before it serves,
+/// so this matters where several routers live in one process, as in the tests, where it made
+/// one render in a few runs hang.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application as one axum router.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let pkg_dir = state.config.site_root.join("pkg");
     // The bundle's names do not change between builds yet, so browsers revalidate it (cheaply,
     // with If-Modified-Since) rather than keep it.

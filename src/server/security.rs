@@ -74,7 +74,7 @@ const SIGNED_IN_PAGES: [&str; 5] = [
 pub async fn sign_in_first(session: Session, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if matches!(*request.method(), Method::GET | Method::HEAD)
-        && SIGNED_IN_PAGES.contains(&path)
+        && (SIGNED_IN_PAGES.contains(&path) || path.starts_with("/workspaces/"))
         && !crate::accounts::auth::has_user(&session).await
     {
         let target = if path == "/" {

@@ -9,6 +9,7 @@ use leptos_router::{
 
 use crate::{
     accounts::Me,
+    roles::Role,
     ui::{RoleBadge, session::SessionContext, urlencode},
 };
 
@@ -73,10 +74,21 @@ pub fn AppLayout() -> impl IntoView {
                         <span class="nav-icon" aria-hidden="true">"◧"</span>
                         "Overview"
                     </A>
-                    <A href="/members">
-                        <span class="nav-icon" aria-hidden="true">"☰"</span>
-                        "Members"
-                    </A>
+                    // Guests see nothing of the organization's members: no way there.
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let guest = matches!(
+                                session.me.await,
+                                Ok(Some(me)) if me.current_organization().is_some_and(|o| o.role == Role::Guest)
+                            );
+                            (!guest).then(|| view! {
+                                <A href="/members">
+                                    <span class="nav-icon" aria-hidden="true">"☰"</span>
+                                    "Members"
+                                </A>
+                            })
+                        })}
+                    </Transition>
                     <A href="/workspaces">
                         <span class="nav-icon" aria-hidden="true">"▦"</span>
                         "Workspaces"
@@ -139,6 +151,11 @@ fn Switcher(me: Me) -> impl IntoView {
         .map_or_else(|| "No workspace".to_owned(), |w| w.name.clone());
     let current_ws = me.current.as_ref().and_then(|c| c.workspace);
     let current_org = me.current.as_ref().map(|c| c.organization);
+    let open_current = me.current_workspace().map(|w| {
+        view! {
+            <a class="menu-link" href=format!("/workspaces/{}", w.id)>{format!("Open {}", w.name)}</a>
+        }
+    });
 
     let groups = me
         .organizations
@@ -198,6 +215,10 @@ fn Switcher(me: Me) -> impl IntoView {
             <div class="dropdown-menu switcher-menu">
                 <p class="dropdown-title">"Switch workspace"</p>
                 {groups}
+                <div class="menu-footer">
+                    {open_current}
+                    <a class="menu-link" href="/workspaces">"All workspaces"</a>
+                </div>
             </div>
         </details>
     }

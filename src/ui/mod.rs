@@ -46,3 +46,12 @@ pub fn NotFound() -> impl IntoView {
         </main>
     }
 }
+
+/// Up to two initials of a name, for an avatar ("Ada Lovelace" → "AL").
+pub fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .take(2)
+        .filter_map(|w| w.chars().next())
+        .flat_map(char::to_uppercase)
+        .collect()
+}

@@ -26,7 +26,7 @@ pub fn WorkspaceItem(
             <WorkspaceIcon name=name.clone()/>
             <div class="row-main">
                 <div class="row-title">
-                    <span>{name}</span>
+                    <a href=format!("/workspaces/{id}") class="row-link">{name}</a>
                     {is_current.then(|| view! { <span class="badge badge-current">"Current"</span> })}
                 </div>
                 {detail.filter(|d| !d.is_empty()).map(|d| view! { <div class="row-sub muted">{d}</div> })}

@@ -6,6 +6,7 @@ mod delete_workspace;
 mod edit_workspace;
 pub mod pages;
 mod switch_workspace;
+pub mod workspace_page;
 
 #[cfg(feature = "ssr")]
 pub mod service;
