@@ -168,6 +168,35 @@ async fn members_add_and_remove_within_the_limits(t: TestDb) {
     assert_eq!(names(&r["channels"]["items"]), ["Alerts", "Third"]);
 }
 
+async fn concurrent_additions_never_overshoot_the_limit(t: TestDb) {
+    let app = TestApp::with_org_limits(&t, &["managed_volumes=5"]).await;
+    let mut admin = app.client();
+    admin.sign_up("Ada", "Engines").await;
+    let org = admin.current_organization().await;
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let mut client = app.client();
+        client.cookie = admin.cookie.clone();
+        let org = org.clone();
+        tasks.push(tokio::spawn(async move {
+            add(&mut client, "volume", &org, &format!("Parallel {i}"))
+                .await
+                .status
+        }));
+    }
+    let mut added = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            StatusCode::OK => added += 1,
+            StatusCode::CONFLICT => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(added, 5);
+    let r = registry(&mut admin, &org).await;
+    assert_eq!(r["volumes"]["items"].as_array().unwrap().len(), 5);
+}
+
 async fn names_are_unique_and_bad_input_is_refused(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
@@ -502,6 +531,7 @@ async fn the_page_lists_the_registry_and_opens_its_dialogs(t: TestDb) {
 
 on_both_backends!(
     members_add_and_remove_within_the_limits,
+    concurrent_additions_never_overshoot_the_limit,
     names_are_unique_and_bad_input_is_refused,
     workspace_admins_share_and_everyone_in_the_workspace_sees,
     only_workspace_admins_share_and_only_their_organizations_entries,
