@@ -10,6 +10,7 @@ use leptos_router::{
 
 use crate::{
     accounts::pages::{SignInPage, SignUpPage},
+    channels::pages::ChannelsPage,
     invitations::{link_page::InvitationLinkPage, pages::InvitationsPage},
     members::pages::MembersPage,
     organizations::pages::{DashboardPage, OrganizationsPage},
@@ -68,6 +69,7 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("") view=DashboardPage/>
                 <Route path=path!("/workspaces") view=WorkspacesPage/>
                 <Route path=path!("/workspaces/:id") view=WorkspacePage/>
+                <Route path=path!("/channels") view=ChannelsPage/>
                 <Route path=path!("/members") view=MembersPage/>
                 <Route path=path!("/organizations") view=OrganizationsPage/>
                 <Route path=path!("/invitations") view=InvitationsPage/>

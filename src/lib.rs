@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod channels;
 pub mod error;
 pub mod guests;
 pub mod ids;

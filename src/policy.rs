@@ -36,6 +36,10 @@ pub enum Operation {
     SetOrganizationLimit,
     EditOrganization,
     CreateWorkspace,
+    /// The organization's channels and volumes, with how many workspaces share each.
+    GetChannelRegistry,
+    /// Adding channels and volumes to the registry and removing them.
+    ManageChannelRegistry,
     // Workspace operations: decided by the caller's effective workspace role.
     GetWorkspace,
     SetWorkspace,
@@ -59,7 +63,7 @@ pub enum Scope {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 27] = {
+    pub const ALL: [Operation; 29] = {
         use Operation::*;
         [
             GetOrganization,
@@ -77,6 +81,8 @@ impl Operation {
             SetOrganizationLimit,
             EditOrganization,
             CreateWorkspace,
+            GetChannelRegistry,
+            ManageChannelRegistry,
             GetWorkspace,
             SetWorkspace,
             GetChannels,
@@ -103,7 +109,9 @@ impl Operation {
             | GetOrganizationInvites
             | RemoveOrganizationInvitation
             | LeaveOrganization
-            | CreateWorkspace => (Scope::Organization, Role::Member),
+            | CreateWorkspace
+            | GetChannelRegistry
+            | ManageChannelRegistry => (Scope::Organization, Role::Member),
             AddOrganizationAdmin
             | GetOrganizationInvitationHistory
             | EditOrganizationMember
@@ -178,7 +186,7 @@ mod tests {
     /// (O: organization role, W: workspace role) and whether a guest, a member and an admin may
     /// perform it.
     #[rustfmt::skip]
-    const TABLE: [(Operation, Scope, [bool; 3]); 27] = [
+    const TABLE: [(Operation, Scope, [bool; 3]); 29] = [
         //                                   guest member admin
         (GetOrganization,               O, [Y,    Y,    Y]),
         (SetOrganization,               O, [Y,    Y,    Y]),
@@ -195,6 +203,8 @@ mod tests {
         (SetOrganizationLimit,          O, [N,    N,    Y]),
         (EditOrganization,              O, [N,    N,    Y]),
         (CreateWorkspace,               O, [N,    Y,    Y]),
+        (GetChannelRegistry,            O, [N,    Y,    Y]),
+        (ManageChannelRegistry,         O, [N,    Y,    Y]),
         (GetWorkspace,                  W, [Y,    Y,    Y]),
         (SetWorkspace,                  W, [Y,    Y,    Y]),
         (GetChannels,                   W, [Y,    Y,    Y]),

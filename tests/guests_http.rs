@@ -200,6 +200,17 @@ async fn members_invite_guests_who_reach_only_their_workspace(t: TestDb) {
             .is_empty()
     );
 
+    // The channels and volumes of their workspace, which they may not choose; not another's.
+    let r = guest.call("get_channels", &[("workspace_id", &main)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["can_share"], json!(false));
+    let r = admin.call("get_channels", &[("workspace_id", &main)]).await;
+    assert_eq!(r.json()["can_share"], json!(true));
+    let r = guest
+        .call("get_channels", &[("workspace_id", &secret)])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
     // The dashboard shows the guest only their workspace, and no member count.
     let r = guest.call("get_dashboard", &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -616,6 +627,8 @@ async fn every_workspace_function_refuses_whoever_the_role_table_refuses(t: Test
     // (function, arguments with a real id, least role: guest 0, member 1, admin 2)
     let calls: Vec<(&str, Vec<(&str, &str)>, u8)> = vec![
         ("switch_workspace", vec![("workspace_id", &main)], 0),
+        ("get_channels", vec![("workspace_id", &main)], 0),
+        ("set_workspace_channels", vec![("workspace_id", &main)], 2),
         ("get_workspace_guests", vec![("workspace_id", &main)], 1),
         ("get_workspace_invites", vec![("workspace_id", &main)], 1),
         ("get_workspace_limits", vec![("workspace_id", &main)], 1),

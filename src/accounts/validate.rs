@@ -48,6 +48,24 @@ pub fn normalize_name(raw: &str, what: &'static str) -> Result<String, String> {
     Ok(name.to_owned())
 }
 
+/// An optional description: trimmed, at most `max` characters, no control characters other
+/// than line breaks and tabs.
+pub fn normalize_description(raw: &str, max: usize) -> Result<String, String> {
+    let description = raw.trim();
+    if description.chars().count() > max {
+        return Err(format!(
+            "Keep the description to {max} characters or fewer."
+        ));
+    }
+    if description
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err("Remove the special characters from the description.".to_owned());
+    }
+    Ok(description.to_owned())
+}
+
 /// Passwords: 8 to 256 characters, no composition rules (NIST SP 800-63B). Never trimmed.
 pub fn check_password(password: &str) -> Result<(), String> {
     let n = password.chars().count();
@@ -137,6 +155,24 @@ pub fn safe_next(next: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn descriptions_are_trimmed_bounded_and_plain() {
+        assert_eq!(
+            normalize_description("  Two lines\nand a\ttab  ", 100),
+            Ok("Two lines\nand a\ttab".to_owned())
+        );
+        assert_eq!(normalize_description("", 100), Ok(String::new()));
+        assert_eq!(normalize_description(&"é".repeat(5), 5), Ok("é".repeat(5)));
+        assert_eq!(
+            normalize_description(&"é".repeat(6), 5),
+            Err("Keep the description to 5 characters or fewer.".to_owned())
+        );
+        assert_eq!(
+            normalize_description("bell\u{7}", 100),
+            Err("Remove the special characters from the description.".to_owned())
+        );
+    }
 
     #[test]
     fn emails_are_normalised() {

@@ -61,10 +61,11 @@ pub fn same_site(headers: &HeaderMap, public_origin: &str) -> bool {
 }
 
 /// The pages for signed-in users (`AppLayout`'s routes).
-const SIGNED_IN_PAGES: [&str; 5] = [
+const SIGNED_IN_PAGES: [&str; 6] = [
     "/",
     "/members",
     "/workspaces",
+    "/channels",
     "/organizations",
     "/invitations",
 ];

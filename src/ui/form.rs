@@ -79,6 +79,30 @@ pub fn Field(
     }
 }
 
+/// An optional description: a textarea with its error (field `description`) beside it.
+#[component]
+pub fn DescriptionField(
+    #[prop(optional, into)] value: String,
+    maxlength: usize,
+    #[prop(into)] server: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let error = move || {
+        server
+            .read()
+            .as_ref()
+            .and_then(|e| e.field_message("description").map(str::to_owned))
+    };
+    view! {
+        <div class="field" class:invalid=move || error().is_some()>
+            <label for="field-description">"Description " <span class="muted">"(optional)"</span></label>
+            <textarea id="field-description" name="description" rows="3"
+                maxlength=maxlength.to_string()
+                aria-invalid=move || error().is_some().then_some("true")>{value}</textarea>
+            {move || error().map(|m| view! { <p class="field-error">{m}</p> })}
+        </div>
+    }
+}
+
 /// Shows an error that is not about one field (a wrong password, a server failure).
 #[component]
 pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {

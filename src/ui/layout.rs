@@ -93,6 +93,10 @@ pub fn AppLayout() -> impl IntoView {
                         <span class="nav-icon" aria-hidden="true">"▦"</span>
                         "Workspaces"
                     </A>
+                    <A href="/channels">
+                        <span class="nav-icon" aria-hidden="true">"≋"</span>
+                        "Channels"
+                    </A>
                     <A href="/organizations">
                         <span class="nav-icon" aria-hidden="true">"◎"</span>
                         "Organizations"

@@ -8,13 +8,12 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::{
     accounts::{Me, OrganizationPlace, WorkspacePlace},
-    error::AppError,
     ids::{OrganizationId, WorkspaceId},
     roles::Role,
     ui::{
         RoleBadge,
         dialog::{Dialog, DialogButtons},
-        form::{Field, FormAlert},
+        form::{DescriptionField, Field, FormAlert},
         session::SessionContext,
     },
     workspaces::{
@@ -174,29 +173,6 @@ fn Groups(me: Me, actions: Actions) -> impl IntoView {
     }
 }
 
-/// A textarea for the description, with its error beside it.
-#[component]
-fn DescriptionField(
-    #[prop(optional, into)] value: String,
-    #[prop(into)] server: Signal<Option<AppError>>,
-) -> impl IntoView {
-    let error = move || {
-        server
-            .read()
-            .as_ref()
-            .and_then(|e| e.field_message("description").map(str::to_owned))
-    };
-    view! {
-        <div class="field" class:invalid=move || error().is_some()>
-            <label for="field-description">"Description " <span class="muted">"(optional)"</span></label>
-            <textarea id="field-description" name="description" rows="3"
-                maxlength=DESCRIPTION_MAX.to_string()
-                aria-invalid=move || error().is_some().then_some("true")>{value}</textarea>
-            {move || error().map(|m| view! { <p class="field-error">{m}</p> })}
-        </div>
-    }
-}
-
 #[component]
 fn CreateDialog(org: OrganizationPlace, action: ServerAction<CreateWorkspace>) -> impl IntoView {
     let client = RwSignal::new(Default::default());
@@ -208,7 +184,7 @@ fn CreateDialog(org: OrganizationPlace, action: ServerAction<CreateWorkspace>) -
                 <FormAlert error=Signal::derive(move || server.get().filter(|e| e.field_message("name").is_none() && e.field_message("description").is_none()))/>
                 <Field label="Name" name="name" maxlength=100 autofocus=true autocomplete="off"
                     client server/>
-                <DescriptionField server/>
+                <DescriptionField maxlength=DESCRIPTION_MAX server/>
                 <p class="muted small">"You become its admin, and it becomes your current workspace."</p>
                 <DialogButtons close_href="/workspaces".to_owned() label="Create workspace"
                     pending=action.pending()/>
@@ -232,7 +208,7 @@ fn EditDialog(
                 <FormAlert error=Signal::derive(move || server.get().filter(|e| e.field_message("name").is_none() && e.field_message("description").is_none()))/>
                 <Field label="Name" name="name" maxlength=100 autofocus=true autocomplete="off"
                     value=ws.name.clone() client server/>
-                <DescriptionField value=ws.description.clone() server/>
+                <DescriptionField value=ws.description.clone() maxlength=DESCRIPTION_MAX server/>
                 <p class="muted small">{format!("A workspace of {}.", org.name)}</p>
                 <DialogButtons close_href="/workspaces".to_owned() label="Save changes"
                     pending=action.pending()/>

@@ -1,7 +1,7 @@
 //! Workspace operations, below the server functions and above the data layer.
 
 use crate::{
-    accounts::normalize_name,
+    accounts::{normalize_description, normalize_name},
     db::{
         DbError,
         limits::organization_counts,
@@ -39,23 +39,11 @@ fn validate(name: &str, description: &str) -> Result<(String, String), AppError>
     let name = normalize_name(name, "a workspace name")
         .map_err(|m| errors.add("name", m))
         .ok();
-    let description = description.trim();
-    if description.chars().count() > DESCRIPTION_MAX {
-        errors.add(
-            "description",
-            format!("Keep the description to {DESCRIPTION_MAX} characters or fewer."),
-        );
-    } else if description
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        errors.add(
-            "description",
-            "Remove the special characters from the description.",
-        );
-    }
-    match name {
-        Some(name) if errors.is_empty() => Ok((name, description.to_owned())),
+    let description = normalize_description(description, DESCRIPTION_MAX)
+        .map_err(|m| errors.add("description", m))
+        .ok();
+    match (name, description) {
+        (Some(name), Some(description)) => Ok((name, description)),
         _ => Err(AppError::Validation(errors)),
     }
 }

@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::{
     accounts::{OrganizationPlace, WorkspacePlace},
+    channels::components::WorkspaceChannels,
     guests::pages::GuestsPanel,
     ids::WorkspaceId,
     limits::components::WorkspaceLimitsPanel,
@@ -68,6 +69,7 @@ pub fn WorkspacePage() -> impl IntoView {
             let here = format!("/workspaces/{workspace}");
             let guests_changed = RwSignal::new(0usize);
             view! {
+                <WorkspaceChannels workspace/>
                 <WorkspaceLimitsPanel workspace refresh=guests_changed/>
                 <GuestsPanel workspace here changed=guests_changed/>
             }
