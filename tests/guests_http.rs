@@ -625,7 +625,8 @@ async fn every_workspace_function_refuses_whoever_the_role_table_refuses(t: Test
     let invitation = r.json()["invitation"]["id"].as_str().unwrap().to_owned();
 
     // (function, arguments with a real id, least role: guest 0, member 1, admin 2)
-    let calls: Vec<(&str, Vec<(&str, &str)>, u8)> = vec![
+    type Call<'a> = (&'a str, Vec<(&'a str, &'a str)>, u8);
+    let calls: Vec<Call> = vec![
         ("switch_workspace", vec![("workspace_id", &main)], 0),
         ("get_channels", vec![("workspace_id", &main)], 0),
         ("set_workspace_channels", vec![("workspace_id", &main)], 2),
