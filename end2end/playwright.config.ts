@@ -25,7 +25,7 @@ export default defineConfig({
   workers: 2,
   forbidOnly: !!process.env.CI,
   // In CI a test that fails is run once more and reported as flaky if it then passes: a rare
-  // server-rendering race (see scripts/test) should not sink a run, and must still be seen.
+  // timing accident should not sink a run, and must still be seen.
   retries: process.env.CI ? 1 : 0,
   reporter: [['list']],
   use: {

@@ -23,8 +23,27 @@ test('a guest invited by email signs up and reaches only that workspace', async 
   await create.getByRole('button', { name: 'Create workspace' }).click();
   await expect(create).toBeHidden();
 
-  // Main's page: its limits, and no guests yet.
+  // Two channels in the organization's registry; Main shares one of them.
+  for (const [name, description] of [['Satellite imagery', 'Overhead scenes'], ['Internal tooling', 'Not for guests']]) {
+    await page.getByRole('link', { name: 'Channels', exact: true }).click();
+    await page.getByRole('link', { name: 'Add channel' }).click();
+    const add = page.getByRole('dialog', { name: 'New channel' });
+    await add.getByLabel('Name').fill(name);
+    await add.getByLabel('Description').fill(description);
+    await add.getByRole('button', { name: 'Add channel' }).click();
+    await expect(add).toBeHidden();
+  }
   await openWorkspace(page, 'Main');
+  await page.getByRole('link', { name: 'Choose the channels and volumes shared with this workspace' }).click();
+  const share = page.getByRole('dialog', { name: 'Channels and volumes of this workspace' });
+  await share.getByLabel('Satellite imagery').check();
+  await share.getByRole('button', { name: 'Save' }).click();
+  await expect(share).toBeHidden();
+  const channels = page.getByRole('region', { name: 'Channels and volumes' });
+  await expect(channels).toContainText('Satellite imagery');
+  await expect(channels).not.toContainText('Internal tooling');
+
+  // Main's limits, and no guests yet.
   await expect(page.getByRole('region', { name: 'Workspace limits' }).getByRole('group', { name: 'Guests' }))
     .toContainText('0 / 25 guests');
   const guests = page.getByRole('region', { name: 'Guests', exact: true });
@@ -68,8 +87,14 @@ test('a guest invited by email signs up and reaches only that workspace', async 
   await guest.locator('.switcher > summary').click();
   await expect(guest.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' })).toHaveCount(0);
   await expect(guest.getByRole('region', { name: 'Usage and limits' })).toHaveCount(0);
+  await expect(guest.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Channels' })).toHaveCount(0);
   await openWorkspace(guest, 'Main');
   await expect(guest.getByRole('note')).toContainText('You are a guest of Main');
+  // The channels of the workspace, and only those; the guest cannot choose them.
+  const guestChannels = guest.getByRole('region', { name: 'Channels and volumes' });
+  await expect(guestChannels).toContainText('Satellite imagery');
+  await expect(guestChannels).not.toContainText('Internal tooling');
+  await expect(guestChannels.getByRole('link', { name: /Choose/ })).toHaveCount(0);
   await expect(guest.getByRole('region', { name: 'Guests', exact: true })).toHaveCount(0);
   await expect(guest.getByRole('region', { name: 'Workspace limits' })).toHaveCount(0);
   await guest.getByRole('link', { name: 'Workspaces', exact: true }).click();

@@ -9,6 +9,7 @@ use leptos_router::{
 
 use crate::{
     accounts::Me,
+    error::AppError,
     roles::Role,
     ui::{RoleBadge, session::SessionContext, urlencode},
 };
@@ -74,14 +75,11 @@ pub fn AppLayout() -> impl IntoView {
                         <span class="nav-icon" aria-hidden="true">"◧"</span>
                         "Overview"
                     </A>
-                    // Guests see nothing of the organization's members: no way there.
+                    // Guests see nothing of the organization but their workspaces: no way to
+                    // its members or its registry.
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
-                            let guest = matches!(
-                                session.me.await,
-                                Ok(Some(me)) if me.current_organization().is_some_and(|o| o.role == Role::Guest)
-                            );
-                            (!guest).then(|| view! {
+                            (!is_guest(session.me.await)).then(|| view! {
                                 <A href="/members">
                                     <span class="nav-icon" aria-hidden="true">"☰"</span>
                                     "Members"
@@ -93,10 +91,16 @@ pub fn AppLayout() -> impl IntoView {
                         <span class="nav-icon" aria-hidden="true">"▦"</span>
                         "Workspaces"
                     </A>
-                    <A href="/channels">
-                        <span class="nav-icon" aria-hidden="true">"≋"</span>
-                        "Channels"
-                    </A>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            (!is_guest(session.me.await)).then(|| view! {
+                                <A href="/channels">
+                                    <span class="nav-icon" aria-hidden="true">"≋"</span>
+                                    "Channels"
+                                </A>
+                            })
+                        })}
+                    </Transition>
                     <A href="/organizations">
                         <span class="nav-icon" aria-hidden="true">"◎"</span>
                         "Organizations"
@@ -123,6 +127,14 @@ pub fn AppLayout() -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// Whether the signed-in user is only a guest of their current organization.
+fn is_guest(me: Result<Option<Me>, AppError>) -> bool {
+    matches!(
+        me,
+        Ok(Some(me)) if me.current_organization().is_some_and(|o| o.role == Role::Guest)
+    )
 }
 
 /// Closes a `<details>` menu once `version` moves (its action completed).
