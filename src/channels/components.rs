@@ -130,9 +130,11 @@ fn shared_rows<Id: KindId>(items: Vec<Shared<Id>>) -> Vec<AnyView> {
         .map(|item| {
             view! {
                 <li class="row">
-                    <span class="badge">{kind.label()}</span>
                     <div class="row-main">
-                        <div class="row-title">{item.name}</div>
+                        <div class="row-title">
+                            <span>{item.name}</span>
+                            <span class="badge">{kind.label()}</span>
+                        </div>
                         {(!item.description.is_empty())
                             .then(|| view! { <div class="row-sub muted">{item.description}</div> })}
                     </div>

@@ -262,13 +262,12 @@ fn GuestsView(
                 <h2 id="guests-heading">"Guests"</h2>
                 <span class="muted card-header-note">
                     {guest_count} {if guest_count == 1 { " guest" } else { " guests" }}
-                    " · people outside the organization who can open this workspace only"
                 </span>
                 <a href=invite_href class="button small primary">"Invite guest"</a>
             </div>
             {if guest_count == 0 {
                 Either::Left(view! {
-                    <p class="empty-row muted">"No guests yet. Invite someone by email to share this workspace with them."</p>
+                    <p class="empty-row muted">"No guests yet. A guest is someone outside the organization who opens this workspace, and nothing else of it."</p>
                 })
             } else {
                 Either::Right(view! {
