@@ -79,27 +79,28 @@ pub async fn find_open_to_organization(
     Ok(run!(c, x => sqlx::query_as(&sql).bind(organization).bind(email).fetch_optional(x).await)?)
 }
 
+/// What an invitation sent again gets anew.
+pub struct Renewal<'a> {
+    pub role: Role,
+    pub token_hash: &'a [u8],
+    pub invited_by: UserId,
+    pub now: Timestamp,
+    pub expires_at: Timestamp,
+}
+
 /// Gives an open invitation a new token, role, inviter and expiry (an expired invitation sent
 /// again keeps its row: one open invitation per address).
-pub async fn renew(
-    c: &mut impl Exec,
-    id: InvitationId,
-    role: Role,
-    token_hash: &[u8],
-    invited_by: UserId,
-    now: Timestamp,
-    expires_at: Timestamp,
-) -> Result<(), DbError> {
+pub async fn renew(c: &mut impl Exec, id: InvitationId, r: Renewal<'_>) -> Result<(), DbError> {
     run!(c, x => sqlx::query(
         "UPDATE invitations SET role = $2, token_hash = $3, invited_by = $4, created_at = $5, expires_at = $6
          WHERE id = $1",
     )
     .bind(id)
-    .bind(role)
-    .bind(token_hash)
-    .bind(invited_by)
-    .bind(now)
-    .bind(expires_at)
+    .bind(r.role)
+    .bind(r.token_hash)
+    .bind(r.invited_by)
+    .bind(r.now)
+    .bind(r.expires_at)
     .execute(x)
     .await
     .map(|_| ()))?;

@@ -135,41 +135,22 @@ pub async fn invite(
     .await?;
 
     let token = token::generate()?;
-    let id = match existing {
-        // An expired invitation to the same address is sent again rather than duplicated.
-        Some(expired) => {
-            invitations::renew(
-                &mut tx,
-                expired.id,
-                role,
-                &token.hash,
-                user.id,
-                now,
-                expires_at,
-            )
-            .await?;
-            expired.id
-        }
-        None => {
-            let id = InvitationId::new();
-            invitations::create(
-                &mut tx,
-                NewInvitation {
-                    id,
-                    organization,
-                    workspace: None,
-                    email: &email,
-                    role,
-                    token_hash: &token.hash,
-                    invited_by: user.id,
-                    now,
-                    expires_at,
-                },
-            )
-            .await?;
-            id
-        }
-    };
+    let id = store(
+        &mut tx,
+        existing,
+        NewInvitation {
+            id: InvitationId::new(),
+            organization,
+            workspace: None,
+            email: &email,
+            role,
+            token_hash: &token.hash,
+            invited_by: user.id,
+            now,
+            expires_at,
+        },
+    )
+    .await?;
     let invitation = PendingInvitation {
         id,
         email,
@@ -192,6 +173,33 @@ pub async fn invite(
     state.outbox.wake();
     tracing::info!(%organization, invitation = %id, "invitation created");
     Ok(sent)
+}
+
+/// Stores a new invitation, or, when the address's open invitation had `expired`, sends that one
+/// again (one open invitation per address and place); answers the id it has.
+async fn store(
+    tx: &mut Tx,
+    expired: Option<InvitationRecord>,
+    new: NewInvitation<'_>,
+) -> Result<InvitationId, DbError> {
+    match expired {
+        Some(expired) => {
+            let renewal = invitations::Renewal {
+                role: new.role,
+                token_hash: new.token_hash,
+                invited_by: new.invited_by,
+                now: new.now,
+                expires_at: new.expires_at,
+            };
+            invitations::renew(tx, expired.id, renewal).await?;
+            Ok(expired.id)
+        }
+        None => {
+            let id = new.id;
+            invitations::create(tx, new).await?;
+            Ok(id)
+        }
+    }
 }
 
 fn expiry(state: &AppState, now: Timestamp) -> Timestamp {
@@ -300,16 +308,14 @@ pub async fn resend(
     }
     let expires_at = expiry(state, now);
     let token = token::generate()?;
-    invitations::renew(
-        &mut tx,
-        inv.id,
-        inv.role,
-        &token.hash,
-        user.id,
+    let renewal = invitations::Renewal {
+        role: inv.role,
+        token_hash: &token.hash,
+        invited_by: user.id,
         now,
         expires_at,
-    )
-    .await?;
+    };
+    invitations::renew(&mut tx, inv.id, renewal).await?;
     let pending = PendingInvitation {
         id: inv.id,
         email: inv.email,
@@ -370,40 +376,22 @@ pub async fn invite_guest(
     }
     ensure_room_for_guest(&mut tx, &state.config, organization, workspace, now, false).await?;
     let token = token::generate()?;
-    let id = match existing {
-        Some(expired) => {
-            invitations::renew(
-                &mut tx,
-                expired.id,
-                Role::Guest,
-                &token.hash,
-                user.id,
-                now,
-                expires_at,
-            )
-            .await?;
-            expired.id
-        }
-        None => {
-            let id = InvitationId::new();
-            invitations::create(
-                &mut tx,
-                NewInvitation {
-                    id,
-                    organization,
-                    workspace: Some(workspace),
-                    email: &email,
-                    role: Role::Guest,
-                    token_hash: &token.hash,
-                    invited_by: user.id,
-                    now,
-                    expires_at,
-                },
-            )
-            .await?;
-            id
-        }
-    };
+    let id = store(
+        &mut tx,
+        existing,
+        NewInvitation {
+            id: InvitationId::new(),
+            organization,
+            workspace: Some(workspace),
+            email: &email,
+            role: Role::Guest,
+            token_hash: &token.hash,
+            invited_by: user.id,
+            now,
+            expires_at,
+        },
+    )
+    .await?;
     let invitation = PendingInvitation {
         id,
         email,
@@ -450,16 +438,14 @@ pub async fn resend_guest(
     }
     let expires_at = expiry(state, now);
     let token = token::generate()?;
-    invitations::renew(
-        &mut tx,
-        inv.id,
-        Role::Guest,
-        &token.hash,
-        user.id,
+    let renewal = invitations::Renewal {
+        role: Role::Guest,
+        token_hash: &token.hash,
+        invited_by: user.id,
         now,
         expires_at,
-    )
-    .await?;
+    };
+    invitations::renew(&mut tx, inv.id, renewal).await?;
     let pending = PendingInvitation {
         id: inv.id,
         email: inv.email,
