@@ -400,48 +400,20 @@ on_both_backends!(
     opening_a_link_by_head_changes_nothing_and_no_smtp_means_no_email,
 );
 
-/// A guest invitation to a workspace, made through the data layer (the workspace screens that
-/// create them come with the workspaces issue); answers its token.
-async fn guest_invitation(app: &TestApp, admin: &mut Client, email: &str) -> String {
-    use orgspace::{
-        db::invitations::{self, NewInvitation},
-        ids::{InvitationId, OrganizationId, UserId, WorkspaceId},
-        invitations::token,
-        roles::Role,
-    };
-    let me = admin.me().await;
-    let org: OrganizationId = me["current"]["organization"]
+/// Invites `email` as a guest of the admin's current workspace; answers the link's token.
+async fn guest_invitation(_app: &TestApp, admin: &mut Client, email: &str) -> String {
+    let workspace = admin.me().await["current"]["workspace"]
         .as_str()
         .unwrap()
-        .parse()
-        .unwrap();
-    let ws: WorkspaceId = me["current"]["workspace"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let inviter: UserId = me["id"].as_str().unwrap().parse().unwrap();
-    let token = token::generate().unwrap();
-    let now = Timestamp::now();
-    let mut tx = app.state.db.begin().await.unwrap();
-    invitations::create(
-        &mut tx,
-        NewInvitation {
-            id: InvitationId::new(),
-            organization: org,
-            workspace: Some(ws),
-            email,
-            role: Role::Guest,
-            token_hash: &token.hash,
-            invited_by: inviter,
-            now,
-            expires_at: Timestamp::from_unix_millis(now.unix_millis() + 86_400_000),
-        },
-    )
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
-    token.raw
+        .to_owned();
+    let r = admin
+        .call(
+            "add_workspace_guest",
+            &[("workspace_id", &workspace), ("email", email)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "invite guest {email}: {}", r.body);
+    sent(&r.json()).1
 }
 
 async fn workspace_guests_join_through_the_same_link_within_the_guests_limit(t: TestDb) {
@@ -476,20 +448,20 @@ async fn workspace_guests_join_through_the_same_link_within_the_guests_limit(t: 
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 
-    // Over the Guests limit (set to the one guest there is), acceptance is refused.
-    let mut c = app.state.db.conn().await.unwrap();
-    let ws: uuid::Uuid = workspace.as_str().unwrap().parse().unwrap();
-    db_run!(&mut c, x => sqlx::query(
-        "INSERT INTO workspace_limits (workspace_id, setting, limit_value, updated_at)
-         VALUES ($1, 'guests', 1, $2)",
-    )
-    .bind(ws)
-    .bind(Timestamp::now())
-    .execute(x)
-    .await
-    .map(|_| ()))
-    .unwrap();
+    // Over the Guests limit (lowered to the one guest there is after the invitation was
+    // sent), acceptance is refused.
     let token = guest_invitation(&app, &mut admin, "second@example.com").await;
+    let r = admin
+        .call(
+            "set_workspace_limit",
+            &[
+                ("workspace_id", workspace.as_str().unwrap()),
+                ("setting", "Guests"),
+                ("limit", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let mut second = app.client();
     let r = sign_up_through(&mut second, &token, "Second").await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
@@ -499,9 +471,10 @@ async fn workspace_guests_join_through_the_same_link_within_the_guests_limit(t: 
     );
     assert!(second.call("get_me", &[]).await.json().is_null());
 
-    // Someone already in the workspace is told so, and accepting changes nothing for them.
+    // Someone already in the workspace (inviting them is refused, but they may have joined
+    // since an invitation was sent) is told so, and accepting changes nothing for them.
     let admin_email = admin.me().await["email"].as_str().unwrap().to_owned();
-    let own = guest_invitation(&app, &mut admin, &admin_email).await;
+    let own = guest_invitation_through_the_data_layer(&app, &mut admin, &admin_email).await;
     assert_eq!(
         link(&mut admin, &own).await["Open"]["viewer"],
         json!("AlreadyIn")
@@ -552,4 +525,52 @@ async fn opening_a_link_by_head_changes_nothing_and_no_smtp_means_no_email(t: Te
     assert!(r.body.is_empty());
     assert!(link(&mut visitor, &token).await.get("Open").is_some());
     assert_eq!(pending_count(&mut admin, &org).await, 1);
+}
+
+/// A guest invitation to a workspace, made through the data layer, for what the server
+/// functions refuse to make; answers its token.
+async fn guest_invitation_through_the_data_layer(
+    app: &TestApp,
+    admin: &mut Client,
+    email: &str,
+) -> String {
+    use orgspace::{
+        db::invitations::{self, NewInvitation},
+        ids::{InvitationId, OrganizationId, UserId, WorkspaceId},
+        roles::Role,
+        token,
+    };
+    let me = admin.me().await;
+    let org: OrganizationId = me["current"]["organization"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let ws: WorkspaceId = me["current"]["workspace"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let inviter: UserId = me["id"].as_str().unwrap().parse().unwrap();
+    let token = token::generate().unwrap();
+    let now = Timestamp::now();
+    let mut tx = app.state.db.begin().await.unwrap();
+    invitations::create(
+        &mut tx,
+        NewInvitation {
+            id: InvitationId::new(),
+            organization: org,
+            workspace: Some(ws),
+            email,
+            role: Role::Guest,
+            token_hash: &token.hash,
+            invited_by: inviter,
+            now,
+            expires_at: Timestamp::from_unix_millis(now.unix_millis() + 86_400_000),
+        },
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    token.raw
 }

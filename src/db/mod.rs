@@ -77,6 +77,7 @@ macro_rules! text_enum {
 }
 pub(crate) use text_enum;
 
+pub mod access_tokens;
 pub mod channels;
 pub mod invitations;
 pub mod limits;

@@ -21,8 +21,6 @@ mod sign_up_with_invitation;
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod service;
-#[cfg(feature = "ssr")]
-pub mod token;
 
 pub use accept_invitation::*;
 pub use accept_invitation_link::*;

@@ -18,7 +18,6 @@ use crate::{
         InvitationLink, InvitationSent, LinkDetails, MyInvitation, Outcome, PastInvitation,
         PendingInvitation, Viewer,
         email::{self, InvitationEmail},
-        token,
     },
     limits::{
         Setting,
@@ -28,6 +27,7 @@ use crate::{
     roles::Role,
     server::state::AppState,
     timestamp::Timestamp,
+    token,
 };
 
 impl From<InvitationRecord> for PendingInvitation {

@@ -10,12 +10,12 @@ pub mod state;
 use std::{sync::Arc, time::Duration};
 
 use axum::{
-    Router,
+    Extension, Router,
     extract::State,
     http::{HeaderValue, StatusCode, header},
     middleware,
     response::IntoResponse,
-    routing::get,
+    routing::{get, post},
 };
 use leptos::config::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -29,6 +29,7 @@ use tower_http::{
 
 use crate::{
     accounts::password::Passwords,
+    api,
     app::{App, shell},
     db::{Db, DbError},
     email::{Outbox, sender},
@@ -119,6 +120,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        // The GraphQL API; also at `POST /`, where `anatools.client(local=True)` posts.
+        .route("/graphql", post(api::handler))
+        .route("/", post(api::handler))
         .nest("/pkg", pkg)
         .leptos_routes(&state, routes, {
             let options = state.leptos.clone();
@@ -126,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(errors::server_fn_error_status))
+        .layer(Extension(api::schema()))
         .layer(middleware::from_fn(security::sign_in_first))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(

@@ -1,5 +1,5 @@
-//! Invitation tokens: 256 bits from the operating system's random source, base64url; only
-//! their SHA-256 is stored, so a copy of the database opens no invitation.
+//! Secret tokens (invitation links, access tokens): 256 bits from the operating system's random
+//! source, base64url; only their SHA-256 is stored, so a copy of the database opens nothing.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use sha2::{Digest, Sha256};

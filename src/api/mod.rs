@@ -1,0 +1,50 @@
+//! The anatools-compatible GraphQL API (`../shared/docs/anatools-compat.md` of the team): the
+//! operations the `anatools` Python SDK sends, at `/graphql` and at `POST /` (where
+//! `anatools.client(local=True)` posts). Every resolver calls the same service functions, and so
+//! the same policy, as the web UI; nothing is decided here.
+
+mod auth;
+mod schema;
+
+use async_graphql::{EmptySubscription, Schema};
+use axum::{
+    Extension, Json,
+    extract::State,
+    http::HeaderMap,
+    response::{IntoResponse, Response},
+};
+
+use crate::server::state::AppState;
+
+pub use auth::ACCESS_TOKEN_HOURS;
+use schema::{Mutation, Query};
+
+pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The schema, built once per router.
+pub fn schema() -> ApiSchema {
+    Schema::build(Query, Mutation, EmptySubscription)
+        // Requests are small documents; deep or huge ones are abuse.
+        .limit_depth(12)
+        .limit_complexity(500)
+        .finish()
+}
+
+/// Answers one GraphQL request (always 200 with a GraphQL body, as GraphQL servers do: the SDK
+/// reads `errors[0].message`).
+pub async fn handler(
+    State(state): State<AppState>,
+    Extension(schema): Extension<ApiSchema>,
+    headers: HeaderMap,
+    Json(request): Json<async_graphql::Request>,
+) -> Response {
+    let caller = match auth::caller(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(e) => {
+            let error = async_graphql::ServerError::new(e.to_string(), None);
+            return Json(async_graphql::Response::from_errors(vec![error])).into_response();
+        }
+    };
+    let request = request.data(state.clone()).data(caller);
+    Json(schema.execute(request).await).into_response()
+}

@@ -1,0 +1,223 @@
+//! The operations, by their anatools names (async-graphql turns `get_organizations` into
+//! `getOrganizations`, and `organization_id` into `organizationId`). Every root field is
+//! nullable, so that a refusal answers `{"data": {"op": null}, "errors": [...]}` as the SDK
+//! expects, with the same sentence the web UI shows.
+
+use async_graphql::{Context, Object, ServerError, SimpleObject};
+
+use crate::{
+    accounts::{normalize_email, service as accounts},
+    api::auth::{self, Caller},
+    db::{users::UserRecord, workspaces},
+    error::AppError,
+    ids::{OrganizationId, WorkspaceId},
+    organizations::service as organizations,
+    server::state::AppState,
+};
+
+type Result<T> = async_graphql::Result<Option<T>>;
+
+/// A resolver's outcome as the SDK reads it: the value, or `null` with the sentence the web UI
+/// would show in `errors`. Reported through the context rather than returned, so that a
+/// refused mutation also answers `{"data": {"op": null}}` (async-graphql would null the whole
+/// `data` of a mutation that fails).
+fn answer<T>(ctx: &Context<'_>, outcome: std::result::Result<T, AppError>) -> Result<T> {
+    match outcome {
+        Ok(value) => Ok(Some(value)),
+        Err(e) => {
+            let message = match &e {
+                AppError::Validation(errors) => errors
+                    .0
+                    .iter()
+                    .map(|f| f.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                _ => e.to_string(),
+            };
+            let error = ServerError::new(message, Some(ctx.item.pos));
+            ctx.add_error(ctx.set_error_path(error));
+            Ok(None)
+        }
+    }
+}
+
+fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
+    ctx.data_unchecked::<AppState>()
+}
+
+fn user<'a>(ctx: &Context<'a>) -> std::result::Result<&'a UserRecord, AppError> {
+    ctx.data_unchecked::<Caller>().user()
+}
+
+/// An id typed by a script: one that does not parse names nothing, like one that does not exist.
+fn parse<T: std::str::FromStr>(raw: Option<&str>) -> std::result::Result<Option<T>, AppError> {
+    match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(None),
+        Some(raw) => raw.parse().map(Some).map_err(|_| AppError::NotFound),
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct SignedIn {
+    uid: String,
+    idtoken: String,
+    /// When the token expires, in Unix seconds (anatools 3.0.0 compares it with `time.time()`).
+    expires: i64,
+}
+
+#[derive(SimpleObject)]
+pub struct CurrentUser {
+    user_id: String,
+    name: String,
+    email: String,
+}
+
+#[derive(SimpleObject)]
+pub struct Organization {
+    organization_id: String,
+    name: String,
+    role: String,
+    /// orgspace has no subscriptions: never expired.
+    expired: bool,
+    expiration_date: Option<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct Workspace {
+    workspace_id: String,
+    name: String,
+    description: String,
+    organization_id: String,
+    organization: String,
+    role: String,
+    created_at: String,
+    updated_at: String,
+}
+
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// The signed-in user.
+    async fn get_current_user(&self, ctx: &Context<'_>) -> Result<CurrentUser> {
+        answer(
+            ctx,
+            user(ctx).map(|user| CurrentUser {
+                user_id: user.id.to_string(),
+                name: user.name.clone(),
+                email: user.email.clone(),
+            }),
+        )
+    }
+
+    /// The caller's organizations with their role in each; one of them with `organizationId`.
+    async fn get_organizations(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: Option<String>,
+    ) -> Result<Vec<Organization>> {
+        answer(ctx, organizations_of(ctx, organization_id).await)
+    }
+
+    /// Every workspace the caller reaches, or those of one organization, or one workspace.
+    async fn get_workspaces(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: Option<String>,
+        workspace_id: Option<String>,
+    ) -> Result<Vec<Workspace>> {
+        answer(ctx, workspaces_of(ctx, organization_id, workspace_id).await)
+    }
+}
+
+async fn organizations_of(
+    ctx: &Context<'_>,
+    organization_id: Option<String>,
+) -> std::result::Result<Vec<Organization>, AppError> {
+    let user = user(ctx)?;
+    let wanted: Option<OrganizationId> = parse(organization_id.as_deref())?;
+    let list = organizations::list(state(ctx), user).await?;
+    if let Some(wanted) = wanted
+        && !list.iter().any(|o| o.id == wanted)
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(list
+        .into_iter()
+        .filter(|o| wanted.is_none_or(|w| w == o.id))
+        .map(|o| Organization {
+            organization_id: o.id.to_string(),
+            name: o.name,
+            role: o.role.as_str().to_owned(),
+            expired: false,
+            expiration_date: None,
+        })
+        .collect())
+}
+
+async fn workspaces_of(
+    ctx: &Context<'_>,
+    organization_id: Option<String>,
+    workspace_id: Option<String>,
+) -> std::result::Result<Vec<Workspace>, AppError> {
+    let user = user(ctx)?;
+    let organization: Option<OrganizationId> = parse(organization_id.as_deref())?;
+    let workspace: Option<WorkspaceId> = parse(workspace_id.as_deref())?;
+    let mut c = state(ctx).db.conn().await?;
+    let chosen: Vec<Workspace> = workspaces::reachable_by(&mut c, user.id)
+        .await?
+        .into_iter()
+        .filter(|w| organization.is_none_or(|o| o == w.organization_id))
+        .filter(|w| workspace.is_none_or(|id| id == w.id))
+        .filter_map(|w| {
+            Some(Workspace {
+                role: w.role()?.as_str().to_owned(),
+                workspace_id: w.id.to_string(),
+                name: w.name,
+                description: w.description,
+                organization_id: w.organization_id.to_string(),
+                organization: w.organization_name,
+                created_at: w.created_at.to_string(),
+                updated_at: w.updated_at.to_string(),
+            })
+        })
+        .collect();
+    // A named workspace or organization out of reach answers like one that does not exist.
+    if chosen.is_empty() && (organization.is_some() || workspace.is_some()) {
+        return Err(AppError::NotFound);
+    }
+    Ok(chosen)
+}
+
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    /// Signs in with email and password; answers an access token for the `uid` and `idtoken`
+    /// headers (or `Authorization: Bearer`). The same answer for an unknown email and a wrong
+    /// password.
+    async fn sign_in(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> Result<SignedIn> {
+        answer(ctx, sign_in(state(ctx), &email, password).await)
+    }
+}
+
+async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: String,
+) -> std::result::Result<SignedIn, AppError> {
+    let email = normalize_email(email).map_err(|_| AppError::InvalidCredentials)?;
+    let user = accounts::sign_in(state, &email, password).await?;
+    let (idtoken, expires_at) = auth::issue(state, user).await?;
+    tracing::info!(%user, "signed in for the API");
+    Ok(SignedIn {
+        uid: user.to_string(),
+        idtoken,
+        expires: expires_at.unix_millis() / 1000,
+    })
+}

@@ -1,0 +1,257 @@
+//! The anatools-compatible GraphQL API over HTTP, on both backends: signing in for a token,
+//! the headers the SDKs send it in, and the first operations the SDK calls after signing in.
+
+mod common;
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode, header},
+};
+use common::{TestApp, TestDb};
+use serde_json::{Value, json};
+
+/// A script: no cookies, no Origin; a token in the headers once signed in.
+struct Script {
+    client: common::Client,
+    headers: Vec<(String, String)>,
+}
+
+impl Script {
+    fn new(app: &TestApp) -> Script {
+        let mut client = app.client();
+        client.origin = None;
+        Script {
+            client,
+            headers: Vec::new(),
+        }
+    }
+
+    /// Posts `{operationName, variables, query}` to `path`; answers the GraphQL body.
+    async fn post(&mut self, path: &str, op: &str, query: &str, variables: Value) -> Value {
+        let body =
+            json!({ "operationName": op, "variables": variables, "query": query }).to_string();
+        let mut b = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::HOST, "orgspace.test")
+            .header(header::CONTENT_TYPE, "application/json");
+        for (k, v) in &self.headers {
+            b = b.header(k.as_str(), v.as_str());
+        }
+        let r = self.client.send(b.body(Body::from(body)).unwrap()).await;
+        assert_eq!(r.status, StatusCode::OK, "{path} {op}: {}", r.body);
+        serde_json::from_str(&r.body).unwrap_or_else(|_| panic!("JSON: {}", r.body))
+    }
+
+    async fn gql(&mut self, op: &str, query: &str, variables: Value) -> Value {
+        self.post("/graphql", op, query, variables).await
+    }
+
+    /// Signs in as anatools 3.0.0 does and keeps the token in its headers.
+    async fn sign_in(&mut self, email: &str, password: &str) -> Value {
+        let v = self
+            .gql(
+                "signIn",
+                "mutation signIn($email: String!, $password: String!) {
+                    signIn(email: $email, password: $password) { uid idtoken expires } }",
+                json!({ "email": email, "password": password }),
+            )
+            .await;
+        let signed = v["data"]["signIn"].clone();
+        self.headers = vec![
+            (
+                "uid".into(),
+                signed["uid"].as_str().unwrap_or_default().into(),
+            ),
+            (
+                "idtoken".into(),
+                signed["idtoken"].as_str().unwrap_or_default().into(),
+            ),
+        ];
+        signed
+    }
+}
+
+const GET_ORGANIZATIONS: &str = "query getOrganizations($organizationId: String) {
+    getOrganizations(organizationId: $organizationId) {
+        organizationId name role expired expirationDate } }";
+
+const GET_WORKSPACES: &str = "query getWorkspaces($organizationId: String, $workspaceId: String) {
+    getWorkspaces(organizationId: $organizationId, workspaceId: $workspaceId) {
+        workspaceId name organizationId createdAt updatedAt } }";
+
+fn message(v: &Value) -> &str {
+    v["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an error in {v}"))
+}
+
+async fn scripts_sign_in_for_a_token_and_list_what_they_reach(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut browser = app.client();
+    let (email, password) = browser.sign_up("Ada", "Engines").await;
+    let me = browser.me().await;
+
+    // A wrong password and an unknown email answer alike, with `data.signIn` null.
+    let mut script = Script::new(&app);
+    for (e, p) in [
+        (email.as_str(), "wrong password!"),
+        ("nobody@example.com", password.as_str()),
+    ] {
+        let v = script
+            .gql(
+                "signIn",
+                "mutation signIn($email: String!, $password: String!) {
+                    signIn(email: $email, password: $password) { uid idtoken expires } }",
+                json!({ "email": e, "password": p }),
+            )
+            .await;
+        assert_eq!(v["data"], json!({ "signIn": null }), "{v}");
+        assert_eq!(message(&v), "The email or password is incorrect.");
+    }
+    // Not signed in: every operation asks for it.
+    let v = script
+        .gql("getOrganizations", GET_ORGANIZATIONS, json!({}))
+        .await;
+    assert_eq!(v["data"], json!({ "getOrganizations": null }));
+    assert_eq!(message(&v), "Please sign in to continue.");
+
+    let signed = script
+        .sign_in(&format!("  {}  ", email.to_uppercase()), &password)
+        .await;
+    assert_eq!(signed["uid"], me["id"]);
+    assert_eq!(signed["idtoken"].as_str().unwrap().len(), 43);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let expires = signed["expires"].as_i64().unwrap();
+    assert!(
+        (now + 11 * 3600..=now + 13 * 3600).contains(&expires),
+        "the expiry as a Unix time in seconds: {expires}"
+    );
+
+    let v = script
+        .gql("getOrganizations", GET_ORGANIZATIONS, json!({}))
+        .await;
+    assert!(v.get("errors").is_none(), "{v}");
+    assert_eq!(
+        v["data"]["getOrganizations"],
+        json!([{
+            "organizationId": me["current"]["organization"],
+            "name": "Engines",
+            "role": "admin",
+            "expired": false,
+            "expirationDate": null,
+        }])
+    );
+    let v = script.gql("getWorkspaces", GET_WORKSPACES, json!({})).await;
+    let workspaces = v["data"]["getWorkspaces"].as_array().unwrap();
+    assert_eq!(workspaces.len(), 1, "{v}");
+    assert_eq!(workspaces[0]["workspaceId"], me["current"]["workspace"]);
+    assert_eq!(workspaces[0]["name"], json!("Main"));
+    assert!(workspaces[0]["createdAt"].as_str().unwrap().ends_with('Z'));
+
+    // The same at `POST /`, where anatools.client(local=True) posts, and with a bearer token.
+    let v = script
+        .post("/", "getOrganizations", GET_ORGANIZATIONS, json!({}))
+        .await;
+    assert_eq!(v["data"]["getOrganizations"][0]["name"], json!("Engines"));
+    let token = signed["idtoken"].as_str().unwrap().to_owned();
+    let mut bearer = Script::new(&app);
+    bearer.headers = vec![("authorization".into(), format!("Bearer {token}"))];
+    let v = bearer
+        .gql(
+            "getCurrentUser",
+            "query getCurrentUser { getCurrentUser { userId name email } }",
+            json!({}),
+        )
+        .await;
+    assert!(v.get("errors").is_none(), "{v}");
+    assert_eq!(
+        v["data"]["getCurrentUser"],
+        json!({ "userId": me["id"], "name": "Ada", "email": email })
+    );
+
+    // A token with another user's uid, or a made-up one, is no sign-in.
+    let mut other = app.client();
+    other.sign_up("Bob", "Bob's").await;
+    let bob = other.me().await;
+    for headers in [
+        vec![
+            ("uid", bob["id"].as_str().unwrap()),
+            ("idtoken", token.as_str()),
+        ],
+        vec![
+            ("uid", me["id"].as_str().unwrap()),
+            ("idtoken", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+        ],
+        vec![("uid", "not-a-uuid"), ("idtoken", token.as_str())],
+    ] {
+        let mut forged = Script::new(&app);
+        forged.headers = headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let v = forged
+            .gql("getOrganizations", GET_ORGANIZATIONS, json!({}))
+            .await;
+        assert_eq!(message(&v), "Please sign in to continue.", "{headers:?}");
+    }
+
+    // Another organization's id, or one that is no id: "not found", alike.
+    let theirs = bob["current"]["organization"].as_str().unwrap();
+    for id in [theirs, "0193f5c2-1111-7000-8000-000000000000", "nonsense"] {
+        let v = script
+            .gql(
+                "getOrganizations",
+                GET_ORGANIZATIONS,
+                json!({ "organizationId": id }),
+            )
+            .await;
+        assert_eq!(v["data"], json!({ "getOrganizations": null }), "{id}");
+        assert_eq!(message(&v), "Not found.");
+        let v = script
+            .gql(
+                "getWorkspaces",
+                GET_WORKSPACES,
+                json!({ "organizationId": id }),
+            )
+            .await;
+        assert_eq!(message(&v), "Not found.");
+    }
+}
+
+async fn the_schema_answers_introspection(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut script = Script::new(&app);
+    let v = script
+        .gql(
+            "IntrospectionQuery",
+            "query IntrospectionQuery { __schema { queryType { name } mutationType { name }
+                types { name fields { name } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(v["data"]["__schema"]["queryType"]["name"], json!("Query"));
+    let query = v["data"]["__schema"]["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Query")
+        .unwrap();
+    let fields: Vec<&str> = query["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    for op in ["getOrganizations", "getWorkspaces", "getCurrentUser"] {
+        assert!(fields.contains(&op), "{op} in {fields:?}");
+    }
+}
+
+on_both_backends!(
+    scripts_sign_in_for_a_token_and_list_what_they_reach,
+    the_schema_answers_introspection,
+);
