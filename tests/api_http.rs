@@ -222,6 +222,130 @@ async fn scripts_sign_in_for_a_token_and_list_what_they_reach(t: TestDb) {
     }
 }
 
+const GET_CHANNELS: &str =
+    "query getChannels($organizationId: String, $workspaceId: String, $channelId: String) {
+    getChannels(organizationId: $organizationId, workspaceId: $workspaceId, channelId: $channelId) {
+        channelId name description organizationId organization createdAt updatedAt } }";
+
+const GET_VOLUMES: &str = "query getVolumes($organizationId: String, $volumeId: String) {
+    getVolumes(organizationId: $organizationId, volumeId: $volumeId) {
+        volumeId name description organization organizationId permission createdAt updatedAt } }";
+
+fn names(v: &Value, op: &str) -> Vec<String> {
+    v["data"][op]
+        .as_array()
+        .unwrap_or_else(|| panic!("a list in {v}"))
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn channels_and_volumes_are_listed_as_their_pages_show_them(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut admin = app.client();
+    let (email, password) = admin.sign_up("Ada", "Engines").await;
+    let me = admin.me().await;
+    let org = me["current"]["organization"].as_str().unwrap().to_owned();
+    let main = me["current"]["workspace"].as_str().unwrap().to_owned();
+    let mut ids = Vec::new();
+    for (function, name) in [
+        ("add_channel", "Satellite"),
+        ("add_channel", "Internal"),
+        ("add_volume", "Models"),
+    ] {
+        let r = admin
+            .call(
+                function,
+                &[
+                    ("organization_id", &org),
+                    ("name", name),
+                    ("description", "d"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        ids.push(r.json().as_str().unwrap().to_owned());
+    }
+    let r = admin
+        .call(
+            "set_workspace_channels",
+            &[("workspace_id", &main), ("channel_ids[]", &ids[0])],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // The admin sees the whole registry.
+    let mut script = Script::new(&app);
+    script.sign_in(&email, &password).await;
+    let v = script.gql("getChannels", GET_CHANNELS, json!({})).await;
+    assert_eq!(names(&v, "getChannels"), ["Internal", "Satellite"], "{v}");
+    assert_eq!(
+        v["data"]["getChannels"][0]["organization"],
+        json!("Engines")
+    );
+    assert_eq!(v["data"]["getChannels"][0]["organizationId"], json!(org));
+    let v = script
+        .gql("getChannels", GET_CHANNELS, json!({ "workspaceId": main }))
+        .await;
+    assert_eq!(names(&v, "getChannels"), ["Satellite"]);
+    let v = script.gql("getVolumes", GET_VOLUMES, json!({})).await;
+    assert_eq!(names(&v, "getVolumes"), ["Models"]);
+    assert_eq!(v["data"]["getVolumes"][0]["permission"], json!("write"));
+
+    // A guest of Main sees what Main shares, and nothing else of the registry.
+    let r = admin
+        .call(
+            "add_workspace_guest",
+            &[("workspace_id", &main), ("email", "guest@example.com")],
+        )
+        .await;
+    let link = r.json()["link"].as_str().unwrap().to_owned();
+    let token = link.rsplit('/').next().unwrap();
+    let mut browser = app.client();
+    let r = browser
+        .call(
+            "sign_up_with_invitation",
+            &[
+                ("token", token),
+                ("name", "Gus"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mut guest = Script::new(&app);
+    guest
+        .sign_in("guest@example.com", "a long enough password")
+        .await;
+    let v = guest.gql("getChannels", GET_CHANNELS, json!({})).await;
+    assert_eq!(names(&v, "getChannels"), ["Satellite"], "{v}");
+    let v = guest.gql("getVolumes", GET_VOLUMES, json!({})).await;
+    assert!(names(&v, "getVolumes").is_empty(), "{v}");
+    let v = guest
+        .gql("getChannels", GET_CHANNELS, json!({ "channelId": ids[1] }))
+        .await;
+    assert_eq!(message(&v), "Not found.");
+
+    // An outsider: "not found" for the organization, the workspace and the channel, alike.
+    let mut other = app.client();
+    let (other_email, other_password) = other.sign_up("Mallory", "Elsewhere").await;
+    let mut outsider = Script::new(&app);
+    outsider.sign_in(&other_email, &other_password).await;
+    for args in [
+        json!({ "organizationId": org }),
+        json!({ "workspaceId": main }),
+        json!({ "channelId": ids[0] }),
+    ] {
+        let v = outsider
+            .gql("getChannels", GET_CHANNELS, args.clone())
+            .await;
+        assert_eq!(v["data"], json!({ "getChannels": null }), "{args}");
+        assert_eq!(message(&v), "Not found.");
+    }
+    let v = outsider.gql("getChannels", GET_CHANNELS, json!({})).await;
+    assert!(names(&v, "getChannels").is_empty());
+}
+
 async fn the_schema_answers_introspection(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut script = Script::new(&app);
@@ -246,12 +370,19 @@ async fn the_schema_answers_introspection(t: TestDb) {
         .iter()
         .map(|f| f["name"].as_str().unwrap())
         .collect();
-    for op in ["getOrganizations", "getWorkspaces", "getCurrentUser"] {
+    for op in [
+        "getOrganizations",
+        "getWorkspaces",
+        "getCurrentUser",
+        "getChannels",
+        "getVolumes",
+    ] {
         assert!(fields.contains(&op), "{op} in {fields:?}");
     }
 }
 
 on_both_backends!(
     scripts_sign_in_for_a_token_and_list_what_they_reach,
+    channels_and_volumes_are_listed_as_their_pages_show_them,
     the_schema_answers_introspection,
 );

@@ -3,12 +3,19 @@
 //! nullable, so that a refusal answers `{"data": {"op": null}, "errors": [...]}` as the SDK
 //! expects, with the same sentence the web UI shows.
 
+use std::collections::HashSet;
+
 use async_graphql::{Context, Object, ServerError, SimpleObject};
 
 use crate::{
     accounts::{normalize_email, service as accounts},
     api::auth::{self, Caller},
-    db::{users::UserRecord, workspaces},
+    channels::{self, Kind},
+    db::{
+        channels::{self as db_channels, VisibleRow},
+        users::UserRecord,
+        workspaces,
+    },
     error::AppError,
     ids::{OrganizationId, WorkspaceId},
     organizations::service as organizations,
@@ -83,6 +90,29 @@ pub struct Organization {
 }
 
 #[derive(SimpleObject)]
+pub struct Channel {
+    channel_id: String,
+    name: String,
+    description: String,
+    organization_id: String,
+    organization: String,
+    created_at: String,
+    updated_at: String,
+}
+
+#[derive(SimpleObject)]
+pub struct Volume {
+    volume_id: String,
+    name: String,
+    description: String,
+    organization_id: String,
+    organization: String,
+    permission: String,
+    created_at: String,
+    updated_at: String,
+}
+
+#[derive(SimpleObject)]
 pub struct Workspace {
     workspace_id: String,
     name: String,
@@ -119,6 +149,70 @@ impl Query {
         answer(ctx, organizations_of(ctx, organization_id).await)
     }
 
+    /// The channels the caller sees: their organizations' registries and what is shared with
+    /// the workspaces they are a guest of; or those shared with one workspace, or of one
+    /// organization, or one channel.
+    async fn get_channels(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: Option<String>,
+        workspace_id: Option<String>,
+        channel_id: Option<String>,
+    ) -> Result<Vec<Channel>> {
+        let rows = registry_of(
+            ctx,
+            Kind::Channel,
+            organization_id,
+            workspace_id,
+            channel_id,
+        )
+        .await;
+        answer(
+            ctx,
+            rows.map(|rows| {
+                rows.into_iter()
+                    .map(|r| Channel {
+                        channel_id: r.id.to_string(),
+                        name: r.name,
+                        description: r.description,
+                        organization_id: r.organization_id.to_string(),
+                        organization: r.organization,
+                        created_at: r.created_at.to_string(),
+                        updated_at: r.updated_at.to_string(),
+                    })
+                    .collect()
+            }),
+        )
+    }
+
+    /// The volumes the caller sees, the same way as `getChannels`.
+    async fn get_volumes(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: Option<String>,
+        volume_id: Option<String>,
+    ) -> Result<Vec<Volume>> {
+        let rows = registry_of(ctx, Kind::Volume, organization_id, None, volume_id).await;
+        answer(
+            ctx,
+            rows.map(|rows| {
+                rows.into_iter()
+                    .map(|r| Volume {
+                        volume_id: r.id.to_string(),
+                        name: r.name,
+                        description: r.description,
+                        organization_id: r.organization_id.to_string(),
+                        organization: r.organization,
+                        // Members of the owning organization manage it; guests only use it.
+                        permission: if r.member { "write" } else { "read" }.to_owned(),
+                        created_at: r.created_at.to_string(),
+                        updated_at: r.updated_at.to_string(),
+                    })
+                    .collect()
+            }),
+        )
+    }
+
     /// Every workspace the caller reaches, or those of one organization, or one workspace.
     async fn get_workspaces(
         &self,
@@ -153,6 +247,53 @@ async fn organizations_of(
             expiration_date: None,
         })
         .collect())
+}
+
+/// The entries of one registry the caller sees, narrowed as the arguments ask. A named
+/// organization, workspace or entry out of reach answers "not found".
+async fn registry_of(
+    ctx: &Context<'_>,
+    kind: Kind,
+    organization_id: Option<String>,
+    workspace_id: Option<String>,
+    id: Option<String>,
+) -> std::result::Result<Vec<VisibleRow>, AppError> {
+    let user = user(ctx)?;
+    let state = state(ctx);
+    let organization: Option<OrganizationId> = parse(organization_id.as_deref())?;
+    let workspace: Option<WorkspaceId> = parse(workspace_id.as_deref())?;
+    let wanted: Option<uuid::Uuid> = parse(id.as_deref())?;
+    // What the workspace shares, asked through the same service (and policy) as its page.
+    let shared: Option<HashSet<uuid::Uuid>> = match workspace {
+        Some(ws) => {
+            let shared = channels::service::shared(state, user, ws).await?;
+            Some(match kind {
+                Kind::Channel => shared.channels.iter().map(|c| c.id.0).collect(),
+                Kind::Volume => shared.volumes.iter().map(|v| v.id.0).collect(),
+            })
+        }
+        None => None,
+    };
+    if let Some(organization) = organization
+        && !organizations::list(state, user)
+            .await?
+            .iter()
+            .any(|o| o.id == organization)
+    {
+        return Err(AppError::NotFound);
+    }
+    let mut c = state.db.conn().await?;
+    let rows: Vec<VisibleRow> = db_channels::visible_to(&mut c, kind, user.id)
+        .await?
+        .into_iter()
+        .filter(|r| organization.is_none_or(|o| o == r.organization_id))
+        .filter(|r| shared.as_ref().is_none_or(|s| s.contains(&r.id)))
+        .filter(|r| wanted.is_none_or(|w| w == r.id))
+        .collect();
+    if wanted.is_some() && rows.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(rows)
 }
 
 async fn workspaces_of(

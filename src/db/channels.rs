@@ -213,3 +213,45 @@ pub async fn replace_shared<Id: KindId>(
     }
     Ok(())
 }
+
+/// An entry of a registry as the API lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VisibleRow {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub organization_id: OrganizationId,
+    pub organization: String,
+    /// Whether `user` is a member of the owning organization (not only a guest of a workspace
+    /// that shares it).
+    pub member: bool,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+/// Every entry of `kind` that `user` sees: the registries of their organizations, and what is
+/// shared with the workspaces they are a guest of. By organization, then name.
+pub async fn visible_to(
+    c: &mut impl Exec,
+    kind: Kind,
+    user: crate::ids::UserId,
+) -> Result<Vec<VisibleRow>, DbError> {
+    let Tables {
+        registry,
+        shares,
+        column,
+    } = tables(kind);
+    let sql = format!(
+        "SELECT r.id, r.name, r.description, r.organization_id, o.name AS organization,
+                (om.user_id IS NOT NULL) AS member, r.created_at, r.updated_at
+         FROM {registry} r
+         JOIN organizations o ON o.id = r.organization_id
+         LEFT JOIN organization_members om ON om.organization_id = r.organization_id AND om.user_id = $1
+         WHERE om.user_id IS NOT NULL
+            OR r.id IN (SELECT s.{column} FROM {shares} s
+                        JOIN workspace_members wm ON wm.workspace_id = s.workspace_id
+                        WHERE wm.user_id = $1)
+         ORDER BY lower(o.name), o.id, lower(r.name), r.id"
+    );
+    Ok(run!(c, x => sqlx::query_as(&sql).bind(user).fetch_all(x).await)?)
+}
