@@ -7,6 +7,8 @@ case "$TARGET" in /*) ;; *) TARGET="$ROOT/$TARGET" ;; esac
 SITE="$TARGET/site"
 BIN="$TARGET/release/orgspace"
 TOOLS_BIN="$ROOT/scripts/node_modules/.bin"
+# The Python environment with the anatools SDK, for the API's SDK tests.
+ANATOOLS_VENV="${ANATOOLS_VENV:-$HOME/.cache/orgspace/anatools-venv}"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }

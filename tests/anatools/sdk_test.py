@@ -1,0 +1,89 @@
+"""The anatools SDK (3.0.0, the generation of the seed notebook) against a running orgspace.
+
+Run by scripts/test with ORGSPACE_URL set to a fresh server. It signs up through the web
+API, then drives the SDK the way a notebook does and checks each answer against what the
+web UI's own server functions say. Exits non-zero at the first difference.
+"""
+
+import os
+import sys
+import uuid
+
+import requests
+
+import anatools
+from anatools.anaclient import anaclient
+
+BASE = os.environ["ORGSPACE_URL"].rstrip("/")
+
+
+def web_sign_up(session, name, email, password, organization):
+    """Signs up as the browser does (a form post with the site's Origin)."""
+    r = session.post(
+        f"{BASE}/api/sign_up",
+        data={"name": name, "email": email, "password": password, "organization": organization},
+        headers={"Origin": BASE, "Accept": "application/json"},
+    )
+    assert r.status_code == 200, r.text
+
+
+def web_me(session):
+    r = session.post(f"{BASE}/api/get_me", headers={"Origin": BASE, "Accept": "application/json"})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def main():
+    email = f"sdk-{uuid.uuid4().hex[:12]}@example.com"
+    password = "a long enough password"
+    browser = requests.Session()
+    web_sign_up(browser, "Ada Lovelace", email, password, "Analytical Engines")
+    me = web_me(browser)
+
+    # The SDK knows only Rendered.ai's environments, by name: orgspace takes the place of one.
+    anaclient.envs["dev"] = {"name": "orgspace", "url": BASE, "api": f"{BASE}/graphql"}
+
+    # A wrong password: the SDK reports the failure and has no user.
+    wrong = anatools.client(email=email, password="not the password", environment="dev",
+                            interactive=False)
+    assert not getattr(wrong, "user", None), "signed in with a wrong password"
+
+    client = anatools.client(email=email, password=password, environment="dev",
+                             interactive=False)
+    org = me["current"]["organization"]
+    workspace = me["current"]["workspace"]
+
+    organizations = client.get_organizations()
+    assert [(o["organizationId"], o["name"], o["role"]) for o in organizations] == [
+        (org, "Analytical Engines", "admin")
+    ], organizations
+    assert client.organization == org, client.organization
+    assert client.workspace == workspace, client.workspace
+
+    workspaces = client.get_workspaces()
+    assert [(w["workspaceId"], w["name"], w["organizationId"]) for w in workspaces] == [
+        (workspace, "Main", org)
+    ], workspaces
+
+    # Channels and volumes added in the web UI's registry show through the SDK.
+    for function, name in [("add_channel", "Satellite imagery"), ("add_volume", "Vehicle models")]:
+        r = browser.post(
+            f"{BASE}/api/{function}",
+            data={"organization_id": org, "name": name, "description": "from the test"},
+            headers={"Origin": BASE, "Accept": "application/json"},
+        )
+        assert r.status_code == 200, r.text
+    channels = client.get_channels()
+    assert [c["name"] for c in channels] == ["Satellite imagery"], channels
+    volumes = client.get_volumes()
+    assert [v["name"] for v in volumes] == ["Vehicle models"], volumes
+
+    print("anatools 3.0.0: sign-in, organizations, workspaces, channels and volumes agree")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except AssertionError as e:
+        print(f"FAILED: {e}", file=sys.stderr)
+        raise
