@@ -346,6 +346,229 @@ async fn channels_and_volumes_are_listed_as_their_pages_show_them(t: TestDb) {
     assert!(names(&v, "getChannels").is_empty());
 }
 
+const GET_MEMBERS: &str = "query getMembers($organizationId: String, $workspaceId: String) {
+    getMembers(organizationId: $organizationId, workspaceId: $workspaceId) {
+        organizationId workspaceId userId email name role } }";
+
+const GET_INVITATIONS: &str =
+    "query getInvitations($organizationId: String, $workspaceId: String) {
+    getInvitations(organizationId: $organizationId, workspaceId: $workspaceId) {
+        invitationId email timestamp organizationId role workspaceId } }";
+
+const ADD_MEMBER: &str = "mutation addMember($organizationId: String, $workspaceId: String, $email: String!, $role: String) {
+    addMember(organizationId: $organizationId, workspaceId: $workspaceId, email: $email, role: $role) }";
+
+const REMOVE_MEMBER: &str = "mutation removeMember($organizationId: String, $workspaceId: String, $email: String!, $invitationId: String) {
+    removeMember(organizationId: $organizationId, workspaceId: $workspaceId, email: $email, invitationId: $invitationId) }";
+
+const EDIT_MEMBER: &str =
+    "mutation editMember($organizationId: String!, $email: String!, $role: String!) {
+    editMember(organizationId: $organizationId, email: $email, role: $role) }";
+
+async fn members_guests_and_invitations_through_the_sdk_operations(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut admin = app.client();
+    let (email, password) = admin.sign_up("Ada", "Engines").await;
+    let me = admin.me().await;
+    let org = me["current"]["organization"].as_str().unwrap().to_owned();
+    let main = me["current"]["workspace"].as_str().unwrap().to_owned();
+    let mut script = Script::new(&app);
+    script.sign_in(&email, &password).await;
+
+    // Invite a member and a guest; both show as invitations where the web UI shows them.
+    for (vars, what) in [
+        (
+            json!({ "organizationId": org, "email": "Grace@Example.com", "role": "member" }),
+            "member",
+        ),
+        (
+            json!({ "workspaceId": main, "email": "gus@example.com", "role": null }),
+            "guest",
+        ),
+    ] {
+        let v = script.gql("addMember", ADD_MEMBER, vars).await;
+        assert_eq!(v["data"]["addMember"], json!("success"), "{what}: {v}");
+    }
+    let v = script
+        .gql(
+            "getInvitations",
+            GET_INVITATIONS,
+            json!({ "organizationId": org }),
+        )
+        .await;
+    let invites = v["data"]["getInvitations"].as_array().unwrap();
+    assert_eq!(invites.len(), 1, "{v}");
+    assert_eq!(invites[0]["email"], json!("grace@example.com"));
+    assert_eq!(invites[0]["role"], json!("member"));
+    let web = admin
+        .call("get_organization_invites", &[("organization_id", &org)])
+        .await
+        .json();
+    assert_eq!(invites[0]["invitationId"], web[0]["id"]);
+    let v = script
+        .gql(
+            "getInvitations",
+            GET_INVITATIONS,
+            json!({ "workspaceId": main }),
+        )
+        .await;
+    let guest_invites = v["data"]["getInvitations"].as_array().unwrap().clone();
+    assert_eq!(guest_invites.len(), 1, "{v}");
+    assert_eq!(guest_invites[0]["role"], json!("guest"));
+    assert_eq!(guest_invites[0]["workspaceId"], json!(main));
+
+    // Bad input: the UI's sentences, nothing stored.
+    let v = script
+        .gql(
+            "addMember",
+            ADD_MEMBER,
+            json!({ "organizationId": org, "email": "nope", "role": "member" }),
+        )
+        .await;
+    assert_eq!(v["data"], json!({ "addMember": null }));
+    assert!(message(&v).contains("email address"), "{v}");
+    let v = script
+        .gql(
+            "addMember",
+            ADD_MEMBER,
+            json!({ "organizationId": org, "email": "x@example.com", "role": "owner" }),
+        )
+        .await;
+    assert_eq!(message(&v), "Choose member or admin.");
+
+    // Revoke the guest invitation by id.
+    let v = script
+        .gql(
+            "removeMember",
+            REMOVE_MEMBER,
+            json!({ "workspaceId": main, "email": "gus@example.com", "invitationId": guest_invites[0]["invitationId"] }),
+        )
+        .await;
+    assert_eq!(v["data"]["removeMember"], json!("success"), "{v}");
+    let v = script
+        .gql(
+            "getInvitations",
+            GET_INVITATIONS,
+            json!({ "workspaceId": main }),
+        )
+        .await;
+    assert_eq!(v["data"]["getInvitations"], json!([]));
+
+    // A second member joins in the browser; the script edits their role, then removes them.
+    let mut bob = app.client();
+    let (bob_email, _) = bob.sign_up("Bob", "Bob's").await;
+    let r = admin
+        .call(
+            "add_organization_member",
+            &[
+                ("organization_id", &org),
+                ("email", &bob_email),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    let id = r.json()["invitation"]["id"].as_str().unwrap().to_owned();
+    let r = bob
+        .call("accept_invitation", &[("invitation_id", &id)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = script
+        .gql("getMembers", GET_MEMBERS, json!({ "organizationId": org }))
+        .await;
+    let listed: Vec<(String, String)> = v["data"]["getMembers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["name"].as_str().unwrap().into(),
+                m["role"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("Ada".into(), "admin".into()),
+            ("Bob".into(), "member".into())
+        ]
+    );
+    let v = script
+        .gql(
+            "editMember",
+            EDIT_MEMBER,
+            json!({ "organizationId": org, "email": bob_email, "role": "admin" }),
+        )
+        .await;
+    assert_eq!(v["data"]["editMember"], json!("success"), "{v}");
+    let web = admin
+        .call("get_organization_members", &[("organization_id", &org)])
+        .await
+        .json();
+    let bob_row = web["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "Bob")
+        .cloned()
+        .unwrap();
+    assert_eq!(bob_row["role"], json!("admin"));
+    // The last-admin rule holds here too: Bob demotes Ada, then nobody can demote Bob.
+    let v = script
+        .gql(
+            "removeMember",
+            REMOVE_MEMBER,
+            json!({ "organizationId": org, "email": bob_email }),
+        )
+        .await;
+    assert_eq!(v["data"]["removeMember"], json!("success"), "{v}");
+    let v = script
+        .gql(
+            "editMember",
+            EDIT_MEMBER,
+            json!({ "organizationId": org, "email": email, "role": "member" }),
+        )
+        .await;
+    assert_eq!(
+        message(&v),
+        "An organization needs at least one admin. Make someone else an admin first."
+    );
+
+    // An outsider: every operation on this organization answers "not found".
+    let mut other = app.client();
+    let (other_email, other_password) = other.sign_up("Mallory", "Elsewhere").await;
+    let mut outsider = Script::new(&app);
+    outsider.sign_in(&other_email, &other_password).await;
+    for (op, query, vars) in [
+        ("getMembers", GET_MEMBERS, json!({ "organizationId": org })),
+        ("getMembers", GET_MEMBERS, json!({ "workspaceId": main })),
+        (
+            "getInvitations",
+            GET_INVITATIONS,
+            json!({ "organizationId": org }),
+        ),
+        (
+            "addMember",
+            ADD_MEMBER,
+            json!({ "organizationId": org, "email": "m@example.com", "role": "admin" }),
+        ),
+        (
+            "removeMember",
+            REMOVE_MEMBER,
+            json!({ "organizationId": org, "email": email }),
+        ),
+        (
+            "editMember",
+            EDIT_MEMBER,
+            json!({ "organizationId": org, "email": email, "role": "member" }),
+        ),
+    ] {
+        let v = outsider.gql(op, query, vars).await;
+        assert_eq!(v["data"][op], json!(null), "{op}: {v}");
+        assert_eq!(message(&v), "Not found.", "{op}");
+    }
+}
+
 async fn the_schema_answers_introspection(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut script = Script::new(&app);
@@ -384,5 +607,6 @@ async fn the_schema_answers_introspection(t: TestDb) {
 on_both_backends!(
     scripts_sign_in_for_a_token_and_list_what_they_reach,
     channels_and_volumes_are_listed_as_their_pages_show_them,
+    members_guests_and_invitations_through_the_sdk_operations,
     the_schema_answers_introspection,
 );

@@ -4,6 +4,7 @@
 //! the same policy, as the web UI; nothing is decided here.
 
 mod auth;
+mod members;
 mod schema;
 
 use async_graphql::{EmptySubscription, Schema};
@@ -23,7 +24,7 @@ pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// The schema, built once per router.
 pub fn schema() -> ApiSchema {
-    Schema::build(Query, Mutation, EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         // Requests are small documents; deep or huge ones are abuse.
         .limit_depth(12)
         .limit_complexity(500)

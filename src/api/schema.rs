@@ -5,11 +5,14 @@
 
 use std::collections::HashSet;
 
-use async_graphql::{Context, Object, ServerError, SimpleObject};
+use async_graphql::{Context, MergedObject, Object, ServerError, SimpleObject};
 
 use crate::{
     accounts::{normalize_email, service as accounts},
-    api::auth::{self, Caller},
+    api::{
+        auth::{self, Caller},
+        members::{MembersMutation, MembersQuery},
+    },
     channels::{self, Kind},
     db::{
         channels::{self as db_channels, VisibleRow},
@@ -22,13 +25,13 @@ use crate::{
     server::state::AppState,
 };
 
-type Result<T> = async_graphql::Result<Option<T>>;
+pub(super) type Result<T> = async_graphql::Result<Option<T>>;
 
 /// A resolver's outcome as the SDK reads it: the value, or `null` with the sentence the web UI
 /// would show in `errors`. Reported through the context rather than returned, so that a
 /// refused mutation also answers `{"data": {"op": null}}` (async-graphql would null the whole
 /// `data` of a mutation that fails).
-fn answer<T>(ctx: &Context<'_>, outcome: std::result::Result<T, AppError>) -> Result<T> {
+pub(super) fn answer<T>(ctx: &Context<'_>, outcome: std::result::Result<T, AppError>) -> Result<T> {
     match outcome {
         Ok(value) => Ok(Some(value)),
         Err(e) => {
@@ -48,16 +51,18 @@ fn answer<T>(ctx: &Context<'_>, outcome: std::result::Result<T, AppError>) -> Re
     }
 }
 
-fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
+pub(super) fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
     ctx.data_unchecked::<AppState>()
 }
 
-fn user<'a>(ctx: &Context<'a>) -> std::result::Result<&'a UserRecord, AppError> {
+pub(super) fn user<'a>(ctx: &Context<'a>) -> std::result::Result<&'a UserRecord, AppError> {
     ctx.data_unchecked::<Caller>().user()
 }
 
 /// An id typed by a script: one that does not parse names nothing, like one that does not exist.
-fn parse<T: std::str::FromStr>(raw: Option<&str>) -> std::result::Result<Option<T>, AppError> {
+pub(super) fn parse<T: std::str::FromStr>(
+    raw: Option<&str>,
+) -> std::result::Result<Option<T>, AppError> {
     match raw.map(str::trim).filter(|r| !r.is_empty()) {
         None => Ok(None),
         Some(raw) => raw.parse().map(Some).map_err(|_| AppError::NotFound),
@@ -124,10 +129,19 @@ pub struct Workspace {
     updated_at: String,
 }
 
-pub struct Query;
+/// Every query: the ones here, and those of the other modules.
+#[derive(MergedObject, Default)]
+pub struct Query(BaseQuery, MembersQuery);
+
+/// Every mutation.
+#[derive(MergedObject, Default)]
+pub struct Mutation(BaseMutation, MembersMutation);
+
+#[derive(Default)]
+pub struct BaseQuery;
 
 #[Object]
-impl Query {
+impl BaseQuery {
     /// The signed-in user.
     async fn get_current_user(&self, ctx: &Context<'_>) -> Result<CurrentUser> {
         answer(
@@ -330,10 +344,11 @@ async fn workspaces_of(
     Ok(chosen)
 }
 
-pub struct Mutation;
+#[derive(Default)]
+pub struct BaseMutation;
 
 #[Object]
-impl Mutation {
+impl BaseMutation {
     /// Signs in with email and password; answers an access token for the `uid` and `idtoken`
     /// headers (or `Authorization: Bearer`). The same answer for an unknown email and a wrong
     /// password.

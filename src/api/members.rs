@@ -1,0 +1,272 @@
+//! Members, guests and invitations, as anatools names them: one set of operations for both
+//! scopes, the workspace one chosen by `workspaceId`.
+
+use async_graphql::{Context, Object, SimpleObject};
+
+use crate::{
+    accounts::normalize_email,
+    api::schema::{Result, answer, parse, state, user},
+    db::users,
+    error::AppError,
+    guests,
+    ids::{InvitationId, OrganizationId, UserId, WorkspaceId},
+    invitations::service as invitations,
+    members::service as members,
+    roles::Role,
+    server::state::AppState,
+};
+
+#[derive(SimpleObject)]
+pub struct ApiMember {
+    organization_id: Option<String>,
+    workspace_id: Option<String>,
+    user_id: String,
+    email: String,
+    name: String,
+    role: String,
+}
+
+#[derive(SimpleObject)]
+pub struct ApiInvitation {
+    invitation_id: String,
+    email: String,
+    /// When it was sent.
+    timestamp: String,
+    organization_id: Option<String>,
+    role: String,
+    workspace_id: Option<String>,
+    expires_at: String,
+}
+
+/// The place an operation is about: a workspace when the SDK names one, else an organization
+/// (the caller's current one when it names none).
+enum Place {
+    Organization(Option<OrganizationId>),
+    Workspace(WorkspaceId),
+}
+
+fn place(
+    organization_id: Option<String>,
+    workspace_id: Option<String>,
+) -> std::result::Result<Place, AppError> {
+    Ok(match parse::<WorkspaceId>(workspace_id.as_deref())? {
+        Some(ws) => Place::Workspace(ws),
+        None => Place::Organization(parse(organization_id.as_deref())?),
+    })
+}
+
+/// A role as the SDK writes it.
+fn role(raw: Option<&str>) -> std::result::Result<Role, AppError> {
+    match raw.map(|r| r.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("") | Some("member") => Ok(Role::Member),
+        Some("admin") => Ok(Role::Admin),
+        Some(_) => Err(AppError::field("role", "Choose member or admin.")),
+    }
+}
+
+/// The account of `email` (normalised), or "not found".
+async fn account(state: &AppState, email: &str) -> std::result::Result<UserId, AppError> {
+    let email = normalize_email(email).map_err(|m| AppError::field("email", m))?;
+    let mut c = state.db.conn().await?;
+    Ok(users::find_by_email(&mut c, &email)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .id)
+}
+
+const SUCCESS: &str = "success";
+
+#[derive(Default)]
+pub struct MembersQuery;
+
+#[Object]
+impl MembersQuery {
+    /// The organization's members, or the workspace's guests.
+    async fn get_members(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: Option<String>,
+        workspace_id: Option<String>,
+    ) -> Result<Vec<ApiMember>> {
+        answer(ctx, get_members(ctx, organization_id, workspace_id).await)
+    }
+
+    /// Pending invitations to the organization, or to the workspace as a guest.
+    async fn get_invitations(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: Option<String>,
+        workspace_id: Option<String>,
+    ) -> Result<Vec<ApiInvitation>> {
+        answer(
+            ctx,
+            get_invitations(ctx, organization_id, workspace_id).await,
+        )
+    }
+}
+
+async fn get_members(
+    ctx: &Context<'_>,
+    organization_id: Option<String>,
+    workspace_id: Option<String>,
+) -> std::result::Result<Vec<ApiMember>, AppError> {
+    let (state, user) = (state(ctx), user(ctx)?);
+    match place(organization_id, workspace_id)? {
+        Place::Workspace(ws) => Ok(guests::service::list(state, user, ws)
+            .await?
+            .into_iter()
+            .map(|g| ApiMember {
+                organization_id: None,
+                workspace_id: Some(ws.to_string()),
+                user_id: g.user_id.to_string(),
+                email: g.email,
+                name: g.name,
+                role: Role::Guest.as_str().to_owned(),
+            })
+            .collect()),
+        Place::Organization(org) => {
+            // Page by page, through the members table's own (keyset) reads.
+            let mut all = Vec::new();
+            let mut after: Option<String> = None;
+            loop {
+                let page = members::page(state, user, org, None, after.as_deref()).await?;
+                let organization = page.organization.to_string();
+                all.extend(page.members.into_iter().map(|m| ApiMember {
+                    organization_id: Some(organization.clone()),
+                    workspace_id: None,
+                    user_id: m.user_id.to_string(),
+                    email: m.email,
+                    name: m.name,
+                    role: m.role.as_str().to_owned(),
+                }));
+                match page.next {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
+            }
+            Ok(all)
+        }
+    }
+}
+
+async fn get_invitations(
+    ctx: &Context<'_>,
+    organization_id: Option<String>,
+    workspace_id: Option<String>,
+) -> std::result::Result<Vec<ApiInvitation>, AppError> {
+    let (state, user) = (state(ctx), user(ctx)?);
+    let (pending, organization, workspace) = match place(organization_id, workspace_id)? {
+        Place::Workspace(ws) => (
+            invitations::pending_guests(state, user, ws).await?,
+            None,
+            Some(ws.to_string()),
+        ),
+        Place::Organization(org) => {
+            let pending = invitations::pending(state, user, org).await?;
+            (pending, org.map(|o| o.to_string()), None)
+        }
+    };
+    Ok(pending
+        .into_iter()
+        .map(|i| ApiInvitation {
+            invitation_id: i.id.to_string(),
+            email: i.email,
+            timestamp: i.created_at.to_string(),
+            organization_id: organization.clone(),
+            role: i.role.as_str().to_owned(),
+            workspace_id: workspace.clone(),
+            expires_at: i.expires_at.to_string(),
+        })
+        .collect())
+}
+
+#[derive(Default)]
+pub struct MembersMutation;
+
+#[Object]
+impl MembersMutation {
+    /// Invites `email`: to the organization with `role` (member by default), or as a guest of
+    /// the workspace. The email with the link goes out as from the web UI.
+    async fn add_member(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: Option<String>,
+        workspace_id: Option<String>,
+        email: String,
+        role: Option<String>,
+    ) -> Result<String> {
+        let outcome = async {
+            let (state, user) = (state(ctx), user(ctx)?);
+            match place(organization_id, workspace_id)? {
+                Place::Workspace(ws) => {
+                    invitations::invite_guest(state, user, ws, &email).await?;
+                }
+                Place::Organization(org) => {
+                    let org = org.ok_or_else(|| {
+                        AppError::field("organizationId", "Name the organization or workspace.")
+                    })?;
+                    let role = self::role(role.as_deref())?;
+                    invitations::invite(state, user, org, &email, role).await?;
+                }
+            }
+            Ok(SUCCESS.to_owned())
+        };
+        answer(ctx, outcome.await)
+    }
+
+    /// Removes the member (or the workspace's guest) with `email`; with `invitationId`, revokes
+    /// that invitation instead.
+    async fn remove_member(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: Option<String>,
+        workspace_id: Option<String>,
+        email: Option<String>,
+        invitation_id: Option<String>,
+    ) -> Result<String> {
+        let outcome = async {
+            let (state, user) = (state(ctx), user(ctx)?);
+            let place = place(organization_id, workspace_id)?;
+            if let Some(invitation) = parse::<InvitationId>(invitation_id.as_deref())? {
+                match place {
+                    Place::Workspace(ws) => {
+                        invitations::revoke_guest(state, user, ws, invitation).await?
+                    }
+                    Place::Organization(Some(org)) => {
+                        invitations::revoke(state, user, org, invitation).await?
+                    }
+                    Place::Organization(None) => return Err(AppError::NotFound),
+                }
+                return Ok(SUCCESS.to_owned());
+            }
+            let email = email.ok_or_else(|| AppError::field("email", "Enter an email address."))?;
+            let target = account(state, &email).await?;
+            match place {
+                Place::Workspace(ws) => guests::service::remove(state, user, ws, target).await?,
+                Place::Organization(Some(org)) => members::remove(state, user, org, target).await?,
+                Place::Organization(None) => return Err(AppError::NotFound),
+            }
+            Ok(SUCCESS.to_owned())
+        };
+        answer(ctx, outcome.await)
+    }
+
+    /// Changes the role of the member with `email`.
+    async fn edit_member(
+        &self,
+        ctx: &Context<'_>,
+        organization_id: String,
+        email: String,
+        role: String,
+    ) -> Result<String> {
+        let outcome = async {
+            let (state, user) = (state(ctx), user(ctx)?);
+            let org = parse::<OrganizationId>(Some(&organization_id))?.ok_or(AppError::NotFound)?;
+            let role = self::role(Some(&role))?;
+            let target = account(state, &email).await?;
+            members::change_role(state, user, org, target, role).await?;
+            Ok(SUCCESS.to_owned())
+        };
+        answer(ctx, outcome.await)
+    }
+}
