@@ -33,6 +33,14 @@ def web_me(session):
     return r.json()
 
 
+def web_call(session, function, **args):
+    """Calls one of the web UI's server functions; answers its JSON."""
+    r = session.post(f"{BASE}/api/{function}", data=args,
+                     headers={"Origin": BASE, "Accept": "application/json"})
+    assert r.status_code == 200, f"{function}: {r.text}"
+    return r.json()
+
+
 def main():
     email = f"sdk-{uuid.uuid4().hex[:12]}@example.com"
     password = "a long enough password"
@@ -78,7 +86,34 @@ def main():
     volumes = client.get_volumes()
     assert [v["name"] for v in volumes] == ["Vehicle models"], volumes
 
-    print("anatools 3.0.0: sign-in, organizations, workspaces, channels and volumes agree")
+    # Members and invitations, checked against the web UI's own server functions.
+    members = client.get_organization_members()
+    assert [(m["email"], m["role"]) for m in members] == [(email, "admin")], members
+    invitee = f"grace-{uuid.uuid4().hex[:8]}@example.com"
+    assert client.add_organization_member(invitee, "member") is True
+    invites = client.get_organization_invites()
+    assert [(i["email"], i["role"]) for i in invites] == [(invitee, "member")], invites
+    web = web_call(browser, "get_organization_invites", organization_id=org)
+    assert [i["id"] for i in web] == [invites[0]["invitationId"]], web
+    assert client.remove_organization_invitation(invitee, invitationId=invites[0]["invitationId"]) is True
+    assert client.get_organization_invites() == [], "revoked"
+    assert web_call(browser, "get_organization_invites", organization_id=org) == []
+
+    guest = f"gus-{uuid.uuid4().hex[:8]}@example.com"
+    assert client.add_workspace_guest(guest) is True
+    invites = client.get_workspace_invites()
+    assert [(i["email"], i["role"]) for i in invites] == [(guest, "guest")], invites
+    web = web_call(browser, "get_workspace_invites", workspace_id=workspace)
+    assert [i["email"] for i in web] == [guest], web
+    assert client.get_workspace_guests() == [], "nobody has accepted yet"
+
+    # A refusal is printed by the SDK with the web UI's sentence, and changes nothing.
+    assert client.edit_organization_member(email, "member") is False
+    members = client.get_organization_members()
+    assert [(m["email"], m["role"]) for m in members] == [(email, "admin")], members
+
+    print("anatools 3.0.0: sign-in, organizations, workspaces, channels, volumes, members,"
+          " guests and invitations agree with the web UI")
 
 
 if __name__ == "__main__":
