@@ -569,6 +569,238 @@ async fn members_guests_and_invitations_through_the_sdk_operations(t: TestDb) {
     }
 }
 
+async fn limits_and_workspaces_through_the_sdk_operations(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut admin = app.client();
+    let (email, password) = admin.sign_up("Ada", "Engines").await;
+    let me = admin.me().await;
+    let org = me["current"]["organization"].as_str().unwrap().to_owned();
+    let r = admin
+        .call(
+            "add_channel",
+            &[("organization_id", &org), ("name", "Satellite")],
+        )
+        .await;
+    let channel = r.json().as_str().unwrap().to_owned();
+    let mut script = Script::new(&app);
+    script.sign_in(&email, &password).await;
+    let gql_ok = |v: &Value, op: &str| {
+        assert!(v.get("errors").is_none(), "{op}: {v}");
+        v["data"][op].clone()
+    };
+
+    // Organization limits: all of them, one of them, set, refused.
+    let get_org_limits = "query getOrganizationLimits($organizationId: String!, $setting: String) {
+        getOrganizationLimits(organizationId: $organizationId, setting: $setting) {
+            organizationId setting limit usage } }";
+    let v = script
+        .gql(
+            "getOrganizationLimits",
+            get_org_limits,
+            json!({ "organizationId": org }),
+        )
+        .await;
+    assert_eq!(
+        gql_ok(&v, "getOrganizationLimits")
+            .as_array()
+            .unwrap()
+            .len(),
+        8
+    );
+    let set_org_limit = "mutation setOrganizationLimits($organizationId: String!, $setting: String!, $limit: Int!) {
+        setOrganizationLimits(organizationId: $organizationId, setting: $setting, limit: $limit) }";
+    let v = script
+        .gql(
+            "setOrganizationLimits",
+            set_org_limit,
+            json!({ "organizationId": org, "setting": "Members", "limit": 3 }),
+        )
+        .await;
+    assert_eq!(gql_ok(&v, "setOrganizationLimits"), json!("success"));
+    let v = script
+        .gql(
+            "getOrganizationLimits",
+            get_org_limits,
+            json!({ "organizationId": org, "setting": "members" }),
+        )
+        .await;
+    assert_eq!(
+        gql_ok(&v, "getOrganizationLimits"),
+        json!([{ "organizationId": org, "setting": "Members", "limit": 3, "usage": 1.0 }])
+    );
+    for (setting, limit, expected) in [
+        ("Members", 999, "Enter a whole number from 0 to 50."),
+        ("Bananas", 3, "There is no limit named \"Bananas\"."),
+    ] {
+        let v = script
+            .gql(
+                "setOrganizationLimits",
+                set_org_limit,
+                json!({ "organizationId": org, "setting": setting, "limit": limit }),
+            )
+            .await;
+        assert_eq!(v["data"], json!({ "setOrganizationLimits": null }));
+        assert_eq!(message(&v), expected);
+    }
+
+    // A workspace: created sharing a channel, renamed, its limits, deleted.
+    let create = "mutation createWorkspace($organizationId: String!, $name: String!, $channelIds: [String]!, $volumeIds: [String]!, $code: String!) {
+        createWorkspace(organizationId: $organizationId, name: $name, channelIds: $channelIds, volumeIds: $volumeIds, code: $code) }";
+    let v = script
+        .gql(
+            "createWorkspace",
+            create,
+            json!({ "organizationId": org, "name": "Lab", "channelIds": [channel], "volumeIds": [], "code": "" }),
+        )
+        .await;
+    let lab = gql_ok(&v, "createWorkspace").as_str().unwrap().to_owned();
+    let v = script
+        .gql("getChannels", GET_CHANNELS, json!({ "workspaceId": lab }))
+        .await;
+    assert_eq!(names(&v, "getChannels"), ["Satellite"]);
+    // A channel that is not the organization's: refused, and no workspace is left behind.
+    let v = script
+        .gql(
+            "createWorkspace",
+            create,
+            json!({ "organizationId": org, "name": "Half", "channelIds": ["0193f5c2-1111-7000-8000-000000000000"], "volumeIds": [], "code": "" }),
+        )
+        .await;
+    assert_eq!(v["data"], json!({ "createWorkspace": null }), "{v}");
+    let v = script.gql("getWorkspaces", GET_WORKSPACES, json!({})).await;
+    assert_eq!(names(&v, "getWorkspaces"), ["Lab", "Main"]);
+
+    let edit = "mutation editWorkspace($workspaceId: String!, $name: String, $channelIds: [String], $volumeIds: [String], $ganIds: [String], $mapIds: [String]) {
+        editWorkspace(workspaceId: $workspaceId, name: $name, channelIds: $channelIds, volumeIds: $volumeIds, ganIds: $ganIds, mapIds: $mapIds) }";
+    let v = script
+        .gql(
+            "editWorkspace",
+            edit,
+            json!({ "workspaceId": lab, "name": "Laboratory" }),
+        )
+        .await;
+    assert_eq!(gql_ok(&v, "editWorkspace"), json!("success"));
+    let v = script
+        .gql("getChannels", GET_CHANNELS, json!({ "workspaceId": lab }))
+        .await;
+    assert_eq!(
+        names(&v, "getChannels"),
+        ["Satellite"],
+        "what is not sent stays"
+    );
+    let v = script
+        .gql(
+            "editWorkspace",
+            edit,
+            json!({ "workspaceId": lab, "channelIds": [] }),
+        )
+        .await;
+    assert_eq!(gql_ok(&v, "editWorkspace"), json!("success"));
+    let v = script
+        .gql("getChannels", GET_CHANNELS, json!({ "workspaceId": lab }))
+        .await;
+    assert!(names(&v, "getChannels").is_empty());
+
+    let get_ws_limits = "query getWorkspaceLimits($workspaceId: String!, $setting: String) {
+        getWorkspaceLimits(workspaceId: $workspaceId, setting: $setting) {
+            workspaceId setting limit usage } }";
+    let set_ws_limit =
+        "mutation setWorkspaceLimits($workspaceId: String!, $setting: String!, $limit: Int!) {
+        setWorkspaceLimits(workspaceId: $workspaceId, setting: $setting, limit: $limit) }";
+    let v = script
+        .gql(
+            "setWorkspaceLimits",
+            set_ws_limit,
+            json!({ "workspaceId": lab, "setting": "Guests", "limit": 5 }),
+        )
+        .await;
+    assert_eq!(gql_ok(&v, "setWorkspaceLimits"), json!("success"));
+    let v = script
+        .gql(
+            "getWorkspaceLimits",
+            get_ws_limits,
+            json!({ "workspaceId": lab, "setting": "Guests" }),
+        )
+        .await;
+    assert_eq!(
+        gql_ok(&v, "getWorkspaceLimits"),
+        json!([{ "workspaceId": lab, "setting": "Guests", "limit": 5, "usage": 0.0 }])
+    );
+
+    let delete = "mutation deleteWorkspace($workspaceId: String!) { deleteWorkspace(workspaceId: $workspaceId) }";
+    let v = script
+        .gql("deleteWorkspace", delete, json!({ "workspaceId": lab }))
+        .await;
+    assert_eq!(gql_ok(&v, "deleteWorkspace"), json!("success"));
+    let v = script.gql("getWorkspaces", GET_WORKSPACES, json!({})).await;
+    assert_eq!(names(&v, "getWorkspaces"), ["Main"]);
+
+    let rename = "mutation editOrganization($organizationId: String!, $name: String!) {
+        editOrganization(organizationId: $organizationId, name: $name) }";
+    let v = script
+        .gql(
+            "editOrganization",
+            rename,
+            json!({ "organizationId": org, "name": "  Difference Engines " }),
+        )
+        .await;
+    assert_eq!(gql_ok(&v, "editOrganization"), json!("success"));
+    assert_eq!(
+        admin.me().await["organizations"][0]["name"],
+        json!("Difference Engines")
+    );
+
+    // A member is refused what only admins may do, with the UI's sentence.
+    let r = admin
+        .call(
+            "add_organization_member",
+            &[
+                ("organization_id", &org),
+                ("email", "grace@example.com"),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    let token = r.json()["link"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut grace = app.client();
+    let r = grace
+        .call(
+            "sign_up_with_invitation",
+            &[
+                ("token", &token),
+                ("name", "Grace"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mut member = Script::new(&app);
+    member
+        .sign_in("grace@example.com", "a long enough password")
+        .await;
+    for (op, query, vars) in [
+        (
+            "setOrganizationLimits",
+            set_org_limit,
+            json!({ "organizationId": org, "setting": "Members", "limit": 9 }),
+        ),
+        (
+            "editOrganization",
+            rename,
+            json!({ "organizationId": org, "name": "Mine" }),
+        ),
+    ] {
+        let v = member.gql(op, query, vars).await;
+        assert_eq!(message(&v), "You don't have permission to do that.", "{op}");
+    }
+}
+
 async fn the_schema_answers_introspection(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut script = Script::new(&app);
@@ -608,5 +840,6 @@ on_both_backends!(
     scripts_sign_in_for_a_token_and_list_what_they_reach,
     channels_and_volumes_are_listed_as_their_pages_show_them,
     members_guests_and_invitations_through_the_sdk_operations,
+    limits_and_workspaces_through_the_sdk_operations,
     the_schema_answers_introspection,
 );

@@ -5,6 +5,7 @@
 
 mod auth;
 mod members;
+mod places;
 mod schema;
 
 use async_graphql::{EmptySubscription, Schema};

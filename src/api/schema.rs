@@ -12,6 +12,7 @@ use crate::{
     api::{
         auth::{self, Caller},
         members::{MembersMutation, MembersQuery},
+        places::{PlacesMutation, PlacesQuery},
     },
     channels::{self, Kind},
     db::{
@@ -131,11 +132,11 @@ pub struct Workspace {
 
 /// Every query: the ones here, and those of the other modules.
 #[derive(MergedObject, Default)]
-pub struct Query(BaseQuery, MembersQuery);
+pub struct Query(BaseQuery, MembersQuery, PlacesQuery);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(BaseMutation, MembersMutation);
+pub struct Mutation(BaseMutation, MembersMutation, PlacesMutation);
 
 #[derive(Default)]
 pub struct BaseQuery;
