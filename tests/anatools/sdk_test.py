@@ -112,8 +112,33 @@ def main():
     members = client.get_organization_members()
     assert [(m["email"], m["role"]) for m in members] == [(email, "admin")], members
 
+    # Limits: read, set within the platform's ceiling, refused above it.
+    limits = {l["setting"]: l for l in client.get_organization_limits()}
+    assert limits["Members"]["limit"] == 50 and limits["Members"]["usage"] == 1, limits
+    assert client.set_organization_limit("Members", 40) is True
+    web = web_call(browser, "get_organization_limits", organization_id=org)
+    assert [i["limit"] for i in web["items"] if i["setting"] == "Members"] == [40], web
+    assert client.set_organization_limit("Members", 10_000) is False
+
+    # A workspace: created with a channel, renamed, limited, deleted.
+    channel = channels[0]["channelId"]
+    lab = client.create_workspace("Lab", channelIds=[channel])
+    assert isinstance(lab, str) and lab, lab
+    assert [c["name"] for c in client.get_channels(workspaceId=lab)] == ["Satellite imagery"]
+    assert client.edit_workspace(name="Laboratory", workspaceId=lab) is True
+    names = sorted(w["name"] for w in web_me(browser)["organizations"][0]["workspaces"])
+    assert names == ["Laboratory", "Main"], names
+    assert client.set_workspace_limit("Guests", 3, workspaceId=lab) is True
+    guests_limit = client.get_workspace_limits(setting="Guests", workspaceId=lab)
+    assert [(l["setting"], l["limit"]) for l in guests_limit] == [("Guests", 3)], guests_limit
+    assert client.delete_workspace(workspaceId=lab, prompt=False) is True
+    assert [w["name"] for w in client.get_workspaces()] == ["Main"]
+
+    assert client.edit_organization("Difference Engines") is True
+    assert web_me(browser)["organizations"][0]["name"] == "Difference Engines"
+
     print("anatools 3.0.0: sign-in, organizations, workspaces, channels, volumes, members,"
-          " guests and invitations agree with the web UI")
+          " guests, invitations and limits agree with the web UI")
 
 
 if __name__ == "__main__":
