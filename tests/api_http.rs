@@ -173,6 +173,19 @@ async fn scripts_sign_in_for_a_token_and_list_what_they_reach(t: TestDb) {
         json!({ "userId": me["id"], "name": "Ada", "email": email })
     );
 
+    // Signing out in the browser ends the scripts' tokens too; signing in again makes a new one.
+    let r = browser.call("sign_out", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = script
+        .gql("getOrganizations", GET_ORGANIZATIONS, json!({}))
+        .await;
+    assert_eq!(message(&v), "Please sign in to continue.");
+    script.sign_in(&email, &password).await;
+    let v = script
+        .gql("getOrganizations", GET_ORGANIZATIONS, json!({}))
+        .await;
+    assert!(v.get("errors").is_none(), "{v}");
+
     // A token with another user's uid, or a made-up one, is no sign-in.
     let mut other = app.client();
     other.sign_up("Bob", "Bob's").await;
