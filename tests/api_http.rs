@@ -814,6 +814,32 @@ async fn limits_and_workspaces_through_the_sdk_operations(t: TestDb) {
     }
 }
 
+async fn unreadable_requests_answer_a_graphql_error(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut client = app.client();
+    client.origin = None;
+    for body in ["", "not json", "[1, 2]", "{\"query\": 42}"] {
+        let request = Request::builder()
+            .method("POST")
+            .uri("/graphql")
+            .header(header::HOST, "orgspace.test")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        let r = client.send(request).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body:?}: {}", r.body);
+        let v: Value = serde_json::from_str(&r.body).unwrap();
+        assert!(
+            message(&v).starts_with("The request was not understood"),
+            "{v}"
+        );
+    }
+    // A query that is not GraphQL: the parser's own words, still as a GraphQL answer.
+    let mut script = Script::new(&app);
+    let v = script.gql("x", "query x { ", json!({})).await;
+    assert!(v["errors"][0]["message"].is_string(), "{v}");
+}
+
 async fn the_schema_answers_introspection(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut script = Script::new(&app);
@@ -854,5 +880,6 @@ on_both_backends!(
     channels_and_volumes_are_listed_as_their_pages_show_them,
     members_guests_and_invitations_through_the_sdk_operations,
     limits_and_workspaces_through_the_sdk_operations,
+    unreadable_requests_answer_a_graphql_error,
     the_schema_answers_introspection,
 );

@@ -11,8 +11,9 @@ mod schema;
 use async_graphql::{EmptySubscription, Schema};
 use axum::{
     Extension, Json,
+    body::Bytes,
     extract::State,
-    http::HeaderMap,
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 
@@ -32,21 +33,31 @@ pub fn schema() -> ApiSchema {
         .finish()
 }
 
-/// Answers one GraphQL request (always 200 with a GraphQL body, as GraphQL servers do: the SDK
-/// reads `errors[0].message`).
+/// Answers one GraphQL request with a GraphQL body, as GraphQL servers do (the SDK reads
+/// `errors[0].message`): 200 for every request that could be read, 400 for one that could not.
 pub async fn handler(
     State(state): State<AppState>,
     Extension(schema): Extension<ApiSchema>,
     headers: HeaderMap,
-    Json(request): Json<async_graphql::Request>,
+    body: Bytes,
 ) -> Response {
+    let Ok(request) = serde_json::from_slice::<async_graphql::Request>(&body) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            failure("The request was not understood: send JSON with a \"query\" (and \"variables\", \"operationName\")."),
+        )
+            .into_response();
+    };
     let caller = match auth::caller(&state, &headers).await {
         Ok(caller) => caller,
-        Err(e) => {
-            let error = async_graphql::ServerError::new(e.to_string(), None);
-            return Json(async_graphql::Response::from_errors(vec![error])).into_response();
-        }
+        Err(e) => return failure(&e.to_string()).into_response(),
     };
     let request = request.data(state.clone()).data(caller);
     Json(schema.execute(request).await).into_response()
+}
+
+/// A GraphQL answer with no data and one error.
+fn failure(message: &str) -> Json<async_graphql::Response> {
+    let error = async_graphql::ServerError::new(message, None);
+    Json(async_graphql::Response::from_errors(vec![error]))
 }
