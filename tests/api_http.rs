@@ -682,6 +682,25 @@ async fn limits_and_workspaces_through_the_sdk_operations(t: TestDb) {
     assert_eq!(v["data"], json!({ "createWorkspace": null }), "{v}");
     let v = script.gql("getWorkspaces", GET_WORKSPACES, json!({})).await;
     assert_eq!(names(&v, "getWorkspaces"), ["Lab", "Main"]);
+    // Page by page, as newer SDKs ask, and filtered by name.
+    let paged = "query getWorkspaces($limit: Int, $cursor: String, $filters: WorkspaceFilter) {
+        getWorkspaces(limit: $limit, cursor: $cursor, filters: $filters) { workspaceId name } }";
+    let v = script
+        .gql("getWorkspaces", paged, json!({ "limit": 1 }))
+        .await;
+    assert_eq!(names(&v, "getWorkspaces"), ["Lab"]);
+    let v = script
+        .gql("getWorkspaces", paged, json!({ "limit": 1, "cursor": lab }))
+        .await;
+    assert_eq!(names(&v, "getWorkspaces"), ["Main"]);
+    let v = script
+        .gql(
+            "getWorkspaces",
+            paged,
+            json!({ "filters": { "name": "MA" } }),
+        )
+        .await;
+    assert_eq!(names(&v, "getWorkspaces"), ["Main"]);
 
     let edit = "mutation editWorkspace($workspaceId: String!, $name: String, $channelIds: [String], $volumeIds: [String], $ganIds: [String], $mapIds: [String]) {
         editWorkspace(workspaceId: $workspaceId, name: $name, channelIds: $channelIds, volumeIds: $volumeIds, ganIds: $ganIds, mapIds: $mapIds) }";
@@ -864,7 +883,40 @@ async fn the_schema_answers_introspection(t: TestDb) {
         .iter()
         .map(|f| f["name"].as_str().unwrap())
         .collect();
+    // The type names newer SDKs look fields up by.
+    let types: Vec<&str> = v["data"]["__schema"]["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    for name in [
+        "UserCredentials",
+        "Organization",
+        "Workspace",
+        "Member",
+        "Invitation",
+        "Channel",
+        "Volume",
+        "WorkspaceFilter",
+    ] {
+        assert!(types.contains(&name), "{name} in {types:?}");
+    }
+    let v = script
+        .gql(
+            "getSDKCompatibility",
+            "query getSDKCompatibility($os: String!, $python: String!, $anatools: String!) {
+                getSDKCompatibility(os: $os, python: $python, anatools: $anatools) { version message } }",
+            json!({ "os": "Linux", "python": "3.11", "anatools": "6.1.2" }),
+        )
+        .await;
+    assert_eq!(
+        v["data"]["getSDKCompatibility"]["version"],
+        json!("3.0.0"),
+        "{v}"
+    );
     for op in [
+        "getSDKCompatibility",
         "getOrganizations",
         "getWorkspaces",
         "getCurrentUser",

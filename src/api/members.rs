@@ -17,6 +17,7 @@ use crate::{
 };
 
 #[derive(SimpleObject)]
+#[graphql(name = "Member")]
 pub struct ApiMember {
     organization_id: Option<String>,
     workspace_id: Option<String>,
@@ -27,6 +28,7 @@ pub struct ApiMember {
 }
 
 #[derive(SimpleObject)]
+#[graphql(name = "Invitation")]
 pub struct ApiInvitation {
     invitation_id: String,
     email: String,

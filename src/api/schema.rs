@@ -70,7 +70,9 @@ pub(super) fn parse<T: std::str::FromStr>(
     }
 }
 
+/// Named as newer SDKs look it up by introspection.
 #[derive(SimpleObject)]
+#[graphql(name = "UserCredentials")]
 pub struct SignedIn {
     uid: String,
     idtoken: String,
@@ -79,6 +81,7 @@ pub struct SignedIn {
 }
 
 #[derive(SimpleObject)]
+#[graphql(name = "User")]
 pub struct CurrentUser {
     user_id: String,
     name: String,
@@ -116,6 +119,40 @@ pub struct Volume {
     permission: String,
     created_at: String,
     updated_at: String,
+}
+
+/// What newer SDKs may filter workspaces by (they send `{}` by default).
+#[derive(async_graphql::InputObject, Default)]
+pub struct WorkspaceFilter {
+    /// Only workspaces whose name contains this, ignoring case.
+    name: Option<String>,
+}
+
+/// How the server answers the SDK's version check (anatools 6.x).
+#[derive(SimpleObject)]
+#[graphql(name = "SDKCompatibility")]
+pub struct SdkCompatibility {
+    version: String,
+    message: String,
+}
+
+/// The anatools version whose operations orgspace answers.
+const SDK_VERSION: &str = "3.0.0";
+
+/// One page of `items` after `cursor` (an id the previous page ended with), at most `limit`
+/// long: the paging newer SDKs ask for. Without either, everything.
+fn page<T>(
+    items: Vec<T>,
+    id: impl Fn(&T) -> &str,
+    limit: Option<i32>,
+    cursor: Option<&str>,
+) -> Vec<T> {
+    let start = cursor
+        .filter(|c| !c.is_empty())
+        .and_then(|c| items.iter().position(|i| id(i) == c).map(|p| p + 1))
+        .unwrap_or(0);
+    let limit = limit.map_or(usize::MAX, |l| usize::try_from(l.max(0)).unwrap_or(0));
+    items.into_iter().skip(start).take(limit).collect()
 }
 
 #[derive(SimpleObject)]
@@ -160,8 +197,34 @@ impl BaseQuery {
         &self,
         ctx: &Context<'_>,
         organization_id: Option<String>,
+        limit: Option<i32>,
+        cursor: Option<String>,
     ) -> Result<Vec<Organization>> {
-        answer(ctx, organizations_of(ctx, organization_id).await)
+        let list = organizations_of(ctx, organization_id).await;
+        let list = list.map(|l| page(l, |o| &o.organization_id, limit, cursor.as_deref()));
+        answer(ctx, list)
+    }
+
+    /// Answers newer SDKs' version check: orgspace speaks anatools 3.0.0's operations.
+    #[graphql(name = "getSDKCompatibility")]
+    async fn get_sdk_compatibility(
+        &self,
+        os: Option<String>,
+        python: Option<String>,
+        anatools: Option<String>,
+    ) -> SdkCompatibility {
+        let _ = (os, python);
+        let sent = anatools.unwrap_or_default();
+        SdkCompatibility {
+            version: SDK_VERSION.to_owned(),
+            message: if sent == SDK_VERSION {
+                format!("anatools {SDK_VERSION} is the SDK orgspace answers.")
+            } else {
+                format!(
+                    "orgspace answers the operations of anatools {SDK_VERSION}; with anatools {sent}, organizations, members, workspaces and limits work, other calls may not."
+                )
+            },
+        }
     }
 
     /// The channels the caller sees: their organizations' registries and what is shared with
@@ -229,13 +292,33 @@ impl BaseQuery {
     }
 
     /// Every workspace the caller reaches, or those of one organization, or one workspace.
+    #[allow(clippy::too_many_arguments)]
     async fn get_workspaces(
         &self,
         ctx: &Context<'_>,
         organization_id: Option<String>,
         workspace_id: Option<String>,
+        limit: Option<i32>,
+        cursor: Option<String>,
+        filters: Option<WorkspaceFilter>,
     ) -> Result<Vec<Workspace>> {
-        answer(ctx, workspaces_of(ctx, organization_id, workspace_id).await)
+        let name = filters
+            .and_then(|f| f.name)
+            .map(|n| n.trim().to_lowercase())
+            .filter(|n| !n.is_empty());
+        let list = workspaces_of(ctx, organization_id, workspace_id)
+            .await
+            .map(|l| {
+                let l = l
+                    .into_iter()
+                    .filter(|w| {
+                        name.as_ref()
+                            .is_none_or(|n| w.name.to_lowercase().contains(n))
+                    })
+                    .collect();
+                page(l, |w| &w.workspace_id, limit, cursor.as_deref())
+            });
+        answer(ctx, list)
     }
 }
 
@@ -377,4 +460,24 @@ async fn sign_in(
         idtoken,
         expires: expires_at.unix_millis() / 1000,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page;
+
+    #[test]
+    fn pages_follow_the_cursor_and_the_limit() {
+        fn id<'a>(s: &'a &str) -> &'a str {
+            s
+        }
+        let items = vec!["a", "b", "c", "d"];
+        assert_eq!(page(items.clone(), id, None, None), ["a", "b", "c", "d"]);
+        assert_eq!(page(items.clone(), id, Some(2), None), ["a", "b"]);
+        assert_eq!(page(items.clone(), id, Some(2), Some("b")), ["c", "d"]);
+        assert_eq!(page(items.clone(), id, None, Some("d")), Vec::<&str>::new());
+        // An unknown cursor starts at the beginning; a negative limit gives nothing.
+        assert_eq!(page(items.clone(), id, Some(1), Some("zz")), ["a"]);
+        assert_eq!(page(items, id, Some(-3), None), Vec::<&str>::new());
+    }
 }
