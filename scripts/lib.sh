@@ -9,6 +9,7 @@ BIN="$TARGET/release/orgspace"
 TOOLS_BIN="$ROOT/scripts/node_modules/.bin"
 # The Python environment with the anatools SDK, for the API's SDK tests.
 ANATOOLS_VENV="${ANATOOLS_VENV:-$HOME/.cache/orgspace/anatools-venv}"
+ANATOOLS6_VENV="${ANATOOLS6_VENV:-$HOME/.cache/orgspace/anatools6-venv}"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }

@@ -163,8 +163,16 @@ pub struct Workspace {
     organization_id: String,
     organization: String,
     role: String,
+    /// The fields newer SDKs ask for by default; orgspace has no objectives, statuses, tags
+    /// or edit history for workspaces, so they answer empty values.
+    objective: String,
+    status: String,
+    tags: Vec<String>,
     created_at: String,
+    /// The id of the user who created it (none once they are gone).
+    created_by: Option<String>,
     updated_at: String,
+    updated_by: Option<String>,
 }
 
 /// Every query: the ones here, and those of the other modules.
@@ -416,8 +424,13 @@ async fn workspaces_of(
                 description: w.description,
                 organization_id: w.organization_id.to_string(),
                 organization: w.organization_name,
+                objective: String::new(),
+                status: "ready".to_owned(),
+                tags: Vec::new(),
                 created_at: w.created_at.to_string(),
+                created_by: w.created_by.map(|u| u.to_string()),
                 updated_at: w.updated_at.to_string(),
+                updated_by: None,
             })
         })
         .collect();

@@ -24,6 +24,7 @@ pub struct ReachableWorkspace {
     pub description: String,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    pub created_by: Option<UserId>,
     pub organization_id: OrganizationId,
     pub organization_name: String,
     /// The user's organization membership, if any.
@@ -87,7 +88,7 @@ pub async fn reachable_by(
     user: UserId,
 ) -> Result<Vec<ReachableWorkspace>, DbError> {
     Ok(run!(c, x => sqlx::query_as(
-        "SELECT w.id, w.name, w.description, w.created_at, w.updated_at,
+        "SELECT w.id, w.name, w.description, w.created_at, w.updated_at, w.created_by,
                 o.id AS organization_id, o.name AS organization_name,
                 om.role AS org_role, wm.role AS explicit_role
          FROM workspaces w
