@@ -159,18 +159,7 @@ pub async fn invite(
         created_at: now,
         expires_at,
     };
-    let sent = send(
-        state,
-        &mut tx,
-        user,
-        organization,
-        None,
-        invitation,
-        &token.raw,
-    )
-    .await?;
-    tx.commit().await?;
-    state.outbox.wake();
+    let sent = deliver(state, tx, user, organization, None, invitation, &token.raw).await?;
     tracing::info!(%organization, invitation = %id, "invitation created");
     Ok(sent)
 }
@@ -211,6 +200,32 @@ fn expiry(state: &AppState, now: Timestamp) -> Timestamp {
 /// The link of an invitation token.
 pub fn link(state: &AppState, raw_token: &str) -> String {
     format!("{}/invite/{raw_token}", state.config.public_url)
+}
+
+/// Sends the invitation just stored in `tx` and commits: its email is queued in the same
+/// transaction (nothing is lost if the mail server is down), and the sender is woken after.
+async fn deliver(
+    state: &AppState,
+    mut tx: Tx,
+    inviter: &UserRecord,
+    organization: OrganizationId,
+    workspace: Option<WorkspaceId>,
+    invitation: PendingInvitation,
+    raw_token: &str,
+) -> Result<InvitationSent, AppError> {
+    let sent = send(
+        state,
+        &mut tx,
+        inviter,
+        organization,
+        workspace,
+        invitation,
+        raw_token,
+    )
+    .await?;
+    tx.commit().await?;
+    state.outbox.wake();
+    Ok(sent)
 }
 
 /// Queues the invitation's email in `tx` (or, with no SMTP configured, logs its link). A
@@ -324,18 +339,7 @@ pub async fn resend(
         created_at: now,
         expires_at,
     };
-    let sent = send(
-        state,
-        &mut tx,
-        user,
-        organization,
-        None,
-        pending,
-        &token.raw,
-    )
-    .await?;
-    tx.commit().await?;
-    state.outbox.wake();
+    let sent = deliver(state, tx, user, organization, None, pending, &token.raw).await?;
     tracing::info!(%organization, invitation = %inv.id, "invitation resent");
     Ok(sent)
 }
@@ -400,9 +404,9 @@ pub async fn invite_guest(
         created_at: now,
         expires_at,
     };
-    let sent = send(
+    let sent = deliver(
         state,
-        &mut tx,
+        tx,
         user,
         organization,
         Some(workspace),
@@ -410,8 +414,6 @@ pub async fn invite_guest(
         &token.raw,
     )
     .await?;
-    tx.commit().await?;
-    state.outbox.wake();
     tracing::info!(%workspace, invitation = %id, "guest invitation created");
     Ok(sent)
 }
@@ -454,9 +456,9 @@ pub async fn resend_guest(
         created_at: now,
         expires_at,
     };
-    let sent = send(
+    let sent = deliver(
         state,
-        &mut tx,
+        tx,
         user,
         access.organization_id,
         Some(workspace),
@@ -464,8 +466,6 @@ pub async fn resend_guest(
         &token.raw,
     )
     .await?;
-    tx.commit().await?;
-    state.outbox.wake();
     tracing::info!(%workspace, invitation = %inv.id, "guest invitation resent");
     Ok(sent)
 }
