@@ -71,28 +71,37 @@ pub fn GuestsPanel(
 
     let query = use_query_map();
     let invite_href = format!("{here}?invite");
-    {
+    // A new invitation (or one sent again) opens the dialog on its link, once. One effect per
+    // action, each reading only its own answer, as the members page does.
+    let show_sent = {
         let navigate = use_navigate();
         let invite_href = invite_href.clone();
+        move |sent: InvitationSent| {
+            actions.sent.set(Some(sent));
+            navigate(&invite_href, Default::default());
+        }
+    };
+    {
+        let show_sent = show_sent.clone();
         Effect::new(move |previous: Option<usize>| {
-            let version = actions.invite.version().get() + actions.resend.version().get();
-            if previous.is_some_and(|p| p != version) {
-                let sent = actions
-                    .invite
-                    .value()
-                    .get_untracked()
-                    .and_then(Result::ok)
-                    .or_else(|| actions.resend.value().get_untracked().and_then(Result::ok));
-                if let Some(sent) = sent {
-                    actions.invite.value().set(None);
-                    actions.resend.value().set(None);
-                    actions.sent.set(Some(sent));
-                    navigate(&invite_href, Default::default());
-                }
+            let version = actions.invite.version().get();
+            if previous.is_some_and(|p| p != version)
+                && let Some(Ok(sent)) = actions.invite.value().get_untracked()
+            {
+                show_sent(sent);
             }
             version
         });
     }
+    Effect::new(move |previous: Option<usize>| {
+        let version = actions.resend.version().get();
+        if previous.is_some_and(|p| p != version)
+            && let Some(Ok(sent)) = actions.resend.value().get_untracked()
+        {
+            show_sent(sent);
+        }
+        version
+    });
     Effect::new(move |_| {
         if query.read().get("invite").is_none() {
             actions.sent.set(None);
