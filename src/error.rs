@@ -63,6 +63,16 @@ pub enum AppError {
     Forbidden,
     #[error("Not found.")]
     NotFound,
+    /// An `apikey` header that names no live key (unknown, deleted or expired).
+    #[error("The API key is not valid: it is unknown, deleted or expired.")]
+    InvalidApiKey,
+    /// A scoped API key asked for something outside the organization or workspace it is limited
+    /// to. The same answer whether or not what was asked for exists.
+    #[error("This API key is limited to one organization or workspace, and this is outside it.")]
+    OutsideKeyScope,
+    /// What API keys may not do (make or delete keys): it needs a signed-in user.
+    #[error("API keys cannot do this: sign in with your email and password.")]
+    NeedsSignIn,
     /// The request conflicts with the current state; the text says how.
     #[error("{0}")]
     Conflict(String),
@@ -71,6 +81,17 @@ pub enum AppError {
         setting: Setting,
         limit: i64,
         usage: i64,
+    },
+    /// A usage report that would take a metered setting past its limit. Amounts are in
+    /// thousandths of the setting's unit (so that the error stays comparable).
+    #[error("{}", over_limit_message(*.setting, *.limit, *.usage_milli, *.amount_milli))]
+    UsageOverLimit {
+        setting: Setting,
+        limit: i64,
+        /// The usage before the report: this month's total, or the level last reported.
+        usage_milli: i64,
+        /// What the report asked for: hours to add, or the new level.
+        amount_milli: i64,
     },
     #[error("{}", validation_summary(.0))]
     Validation(FieldErrors),
@@ -84,6 +105,28 @@ pub enum AppError {
     Network,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
+}
+
+/// `12.5` from 12500 thousandths; `3` from 3000.
+pub fn milli_text(milli: i64) -> String {
+    let text = format!("{:.3}", milli as f64 / 1000.0);
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+fn over_limit_message(setting: Setting, limit: i64, usage_milli: i64, amount_milli: i64) -> String {
+    let (label, unit) = (setting.label(), setting.unit());
+    if setting == Setting::ComputeTime {
+        format!(
+            "The {label} limit would be exceeded: {} of {limit} {unit} used this month, and the report adds {}.",
+            milli_text(usage_milli),
+            milli_text(amount_milli),
+        )
+    } else {
+        format!(
+            "The {label} limit would be exceeded: the report says {} {unit}, and the limit is {limit}.",
+            milli_text(amount_milli),
+        )
+    }
 }
 
 fn validation_summary(errors: &FieldErrors) -> String {
@@ -112,10 +155,14 @@ impl AppError {
     /// The HTTP status this error answers with.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Unauthenticated | AppError::InvalidCredentials => 401,
-            AppError::Forbidden => 403,
+            AppError::Unauthenticated | AppError::InvalidCredentials | AppError::InvalidApiKey => {
+                401
+            }
+            AppError::Forbidden | AppError::OutsideKeyScope | AppError::NeedsSignIn => 403,
             AppError::NotFound => 404,
-            AppError::Conflict(_) | AppError::LimitReached { .. } => 409,
+            AppError::Conflict(_)
+            | AppError::LimitReached { .. }
+            | AppError::UsageOverLimit { .. } => 409,
             AppError::Validation(_) => 422,
             AppError::RateLimited { .. } => 429,
             AppError::BadRequest => 400,

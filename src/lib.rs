@@ -6,6 +6,7 @@
 //! functions (one per file) and their pages; server-only modules are behind `ssr`.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod app;
 pub mod channels;
 pub mod error;
@@ -32,6 +33,8 @@ pub mod policy;
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod token;
+#[cfg(feature = "ssr")]
+pub mod usage;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

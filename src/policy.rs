@@ -40,6 +40,11 @@ pub enum Operation {
     GetChannelRegistry,
     /// Adding channels and volumes to the registry and removing them.
     ManageChannelRegistry,
+    /// Monthly compute totals by channel and instance type (anatools' `get_organization_usage`).
+    GetOrganizationUsage,
+    /// Reporting metered usage (Compute Time, storage, instances) of the organization as a
+    /// whole: it decides what the organization may still use, so admins only.
+    ReportOrganizationUsage,
     // Workspace operations: decided by the caller's effective workspace role.
     GetWorkspace,
     SetWorkspace,
@@ -53,6 +58,8 @@ pub enum Operation {
     EditWorkspace,
     DeleteWorkspace,
     SetWorkspaceLimit,
+    /// Reporting metered usage of one workspace: its admins.
+    ReportWorkspaceUsage,
 }
 
 /// What an operation's role is measured against.
@@ -63,7 +70,7 @@ pub enum Scope {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 29] = {
+    pub const ALL: [Operation; 32] = {
         use Operation::*;
         [
             GetOrganization,
@@ -83,6 +90,8 @@ impl Operation {
             CreateWorkspace,
             GetChannelRegistry,
             ManageChannelRegistry,
+            GetOrganizationUsage,
+            ReportOrganizationUsage,
             GetWorkspace,
             SetWorkspace,
             GetChannels,
@@ -95,6 +104,7 @@ impl Operation {
             EditWorkspace,
             DeleteWorkspace,
             SetWorkspaceLimit,
+            ReportWorkspaceUsage,
         ]
     };
 
@@ -111,13 +121,15 @@ impl Operation {
             | LeaveOrganization
             | CreateWorkspace
             | GetChannelRegistry
-            | ManageChannelRegistry => (Scope::Organization, Role::Member),
+            | ManageChannelRegistry
+            | GetOrganizationUsage => (Scope::Organization, Role::Member),
             AddOrganizationAdmin
             | GetOrganizationInvitationHistory
             | EditOrganizationMember
             | RemoveOrganizationMember
             | SetOrganizationLimit
-            | EditOrganization => (Scope::Organization, Role::Admin),
+            | EditOrganization
+            | ReportOrganizationUsage => (Scope::Organization, Role::Admin),
             GetWorkspace | SetWorkspace | GetChannels => (Scope::Workspace, Role::Guest),
             GetWorkspaceGuests
             | GetWorkspaceInvites
@@ -125,7 +137,9 @@ impl Operation {
             | RemoveWorkspaceGuest
             | RemoveWorkspaceInvitation
             | GetWorkspaceLimits => (Scope::Workspace, Role::Member),
-            EditWorkspace | DeleteWorkspace | SetWorkspaceLimit => (Scope::Workspace, Role::Admin),
+            EditWorkspace | DeleteWorkspace | SetWorkspaceLimit | ReportWorkspaceUsage => {
+                (Scope::Workspace, Role::Admin)
+            }
         }
     }
 }
@@ -186,7 +200,7 @@ mod tests {
     /// (O: organization role, W: workspace role) and whether a guest, a member and an admin may
     /// perform it.
     #[rustfmt::skip]
-    const TABLE: [(Operation, Scope, [bool; 3]); 29] = [
+    const TABLE: [(Operation, Scope, [bool; 3]); 32] = [
         //                                   guest member admin
         (GetOrganization,               O, [Y,    Y,    Y]),
         (SetOrganization,               O, [Y,    Y,    Y]),
@@ -205,6 +219,8 @@ mod tests {
         (CreateWorkspace,               O, [N,    Y,    Y]),
         (GetChannelRegistry,            O, [N,    Y,    Y]),
         (ManageChannelRegistry,         O, [N,    Y,    Y]),
+        (GetOrganizationUsage,          O, [N,    Y,    Y]),
+        (ReportOrganizationUsage,       O, [N,    N,    Y]),
         (GetWorkspace,                  W, [Y,    Y,    Y]),
         (SetWorkspace,                  W, [Y,    Y,    Y]),
         (GetChannels,                   W, [Y,    Y,    Y]),
@@ -217,6 +233,7 @@ mod tests {
         (EditWorkspace,                 W, [N,    N,    Y]),
         (DeleteWorkspace,               W, [N,    N,    Y]),
         (SetWorkspaceLimit,             W, [N,    N,    Y]),
+        (ReportWorkspaceUsage,          W, [N,    N,    Y]),
     ];
 
     #[test]

@@ -55,6 +55,76 @@ impl Timestamp {
         format!("{} {d}, {y}", MONTHS[(m - 1) as usize])
     }
 
+    /// The first instant of a calendar month (UTC), for `year` 1970-9999 and `month` 1-12.
+    pub fn from_month(year: i64, month: u32) -> Option<Timestamp> {
+        ((1970..=9999).contains(&year) && (1..=12).contains(&month))
+            .then(|| Timestamp(days_from_civil(year, month, 1) * 86_400_000))
+    }
+
+    /// The first instant of the month after this instant's.
+    pub fn next_month_start(self) -> Timestamp {
+        let (y, m, _) = self.date();
+        let (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        Timestamp(days_from_civil(y, m, 1) * 86_400_000)
+    }
+
+    /// Reads a date (`2027-01-31`, midnight UTC) or an ISO 8601 time in UTC
+    /// (`2027-01-31T12:00:00.000Z`, `2027-01-31T12:00Z`, `2027-01-31 12:00:00+00:00`).
+    pub fn parse_iso(raw: &str) -> Option<Timestamp> {
+        let raw = raw.trim();
+        let num = |s: &str| -> Option<i64> {
+            (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
+        };
+        let (date, time) = match raw.split_once(['T', 't', ' ']) {
+            Some((d, t)) => (d, Some(t)),
+            None => (raw, None),
+        };
+        let mut parts = date.split('-');
+        let (y, m, d) = (
+            num(parts.next()?)?,
+            num(parts.next()?)?,
+            num(parts.next()?)?,
+        );
+        if parts.next().is_some() || !(1970..=9999).contains(&y) || !(1..=12).contains(&m) {
+            return None;
+        }
+        let (m, d) = (m as u32, u32::try_from(d).ok()?);
+        let days = days_from_civil(y, m, d);
+        // 2027-02-30 is not a day: it would read as March 2nd.
+        if d == 0 || civil_from_days(days) != (y, m, d) {
+            return None;
+        }
+        let mut ms = days * 86_400_000;
+        if let Some(time) = time {
+            let time = time
+                .strip_suffix(['Z', 'z'])
+                .or_else(|| time.strip_suffix("+00:00"))
+                .unwrap_or(time);
+            let (hms, frac) = match time.split_once('.') {
+                Some((hms, frac)) => (hms, Some(frac)),
+                None => (time, None),
+            };
+            let mut fields = hms.split(':');
+            let h = num(fields.next()?)?;
+            let min = num(fields.next()?)?;
+            let s = fields.next().map(num).unwrap_or(Some(0))?;
+            if fields.next().is_some() || h > 23 || min > 59 || s > 59 {
+                return None;
+            }
+            let millis = match frac {
+                None => 0,
+                Some(f)
+                    if !f.is_empty() && f.len() <= 9 && f.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    format!("{f:0<3}")[..3].parse().ok()?
+                }
+                Some(_) => return None,
+            };
+            ms += h * 3_600_000 + min * 60_000 + s * 1000 + millis;
+        }
+        Some(Timestamp(ms))
+    }
+
     /// `Nov 29, 2026 at 14:05 UTC`
     pub fn human_date_time(self) -> String {
         let ms_of_day = self.0.rem_euclid(86_400_000);
@@ -199,5 +269,56 @@ mod tests {
         assert_eq!(Timestamp(1_709_208_000_000).human_date(), "Feb 29, 2024");
         // 2000-03-01: the 400-year rule
         assert_eq!(Timestamp(951_868_800_000).date(), (2000, 3, 1));
+    }
+
+    #[test]
+    fn reads_dates_and_utc_times() {
+        let at = |raw: &str| Timestamp::parse_iso(raw).map(|t| t.to_string());
+        assert_eq!(
+            at("2027-01-31").as_deref(),
+            Some("2027-01-31T00:00:00.000Z")
+        );
+        assert_eq!(
+            at(" 2027-01-31T12:30:05.25Z ").as_deref(),
+            Some("2027-01-31T12:30:05.250Z")
+        );
+        assert_eq!(
+            at("2027-01-31T12:30Z").as_deref(),
+            Some("2027-01-31T12:30:00.000Z")
+        );
+        assert_eq!(
+            at("2027-01-31 12:30:00+00:00").as_deref(),
+            Some("2027-01-31T12:30:00.000Z")
+        );
+        // What prints reads back.
+        let t = Timestamp(1_795_929_880_123);
+        assert_eq!(Timestamp::parse_iso(&t.to_string()), Some(t));
+        for bad in [
+            "",
+            "2027",
+            "2027-02-30",
+            "2027-13-01",
+            "2027-00-10",
+            "27-01-01",
+            "2027-01-01T24:00",
+            "2027-01-01T10:00+02:00",
+            "2027-01-01T10:00:00.",
+            "tomorrow",
+            "2027-01-01-01",
+            "+2027-01-01",
+            "2027-1-1T",
+            "１２３４-01-01",
+        ] {
+            assert_eq!(Timestamp::parse_iso(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn months_are_counted_from_their_first_day() {
+        let m = Timestamp::from_month(2026, 12).unwrap();
+        assert_eq!(m.to_string(), "2026-12-01T00:00:00.000Z");
+        assert_eq!(m.next_month_start().to_string(), "2027-01-01T00:00:00.000Z");
+        assert_eq!(Timestamp::from_month(2026, 13), None);
+        assert_eq!(Timestamp::from_month(1969, 1), None);
     }
 }

@@ -7,70 +7,11 @@ use axum::{
     body::Body,
     http::{Request, StatusCode, header},
 };
-use common::{TestApp, TestDb};
+use common::{
+    TestApp, TestDb,
+    script::{Script, message},
+};
 use serde_json::{Value, json};
-
-/// A script: no cookies, no Origin; a token in the headers once signed in.
-struct Script {
-    client: common::Client,
-    headers: Vec<(String, String)>,
-}
-
-impl Script {
-    fn new(app: &TestApp) -> Script {
-        let mut client = app.client();
-        client.origin = None;
-        Script {
-            client,
-            headers: Vec::new(),
-        }
-    }
-
-    /// Posts `{operationName, variables, query}` to `path`; answers the GraphQL body.
-    async fn post(&mut self, path: &str, op: &str, query: &str, variables: Value) -> Value {
-        let body =
-            json!({ "operationName": op, "variables": variables, "query": query }).to_string();
-        let mut b = Request::builder()
-            .method("POST")
-            .uri(path)
-            .header(header::HOST, "orgspace.test")
-            .header(header::CONTENT_TYPE, "application/json");
-        for (k, v) in &self.headers {
-            b = b.header(k.as_str(), v.as_str());
-        }
-        let r = self.client.send(b.body(Body::from(body)).unwrap()).await;
-        assert_eq!(r.status, StatusCode::OK, "{path} {op}: {}", r.body);
-        serde_json::from_str(&r.body).unwrap_or_else(|_| panic!("JSON: {}", r.body))
-    }
-
-    async fn gql(&mut self, op: &str, query: &str, variables: Value) -> Value {
-        self.post("/graphql", op, query, variables).await
-    }
-
-    /// Signs in as anatools 3.0.0 does and keeps the token in its headers.
-    async fn sign_in(&mut self, email: &str, password: &str) -> Value {
-        let v = self
-            .gql(
-                "signIn",
-                "mutation signIn($email: String!, $password: String!) {
-                    signIn(email: $email, password: $password) { uid idtoken expires } }",
-                json!({ "email": email, "password": password }),
-            )
-            .await;
-        let signed = v["data"]["signIn"].clone();
-        self.headers = vec![
-            (
-                "uid".into(),
-                signed["uid"].as_str().unwrap_or_default().into(),
-            ),
-            (
-                "idtoken".into(),
-                signed["idtoken"].as_str().unwrap_or_default().into(),
-            ),
-        ];
-        signed
-    }
-}
 
 const GET_ORGANIZATIONS: &str = "query getOrganizations($organizationId: String) {
     getOrganizations(organizationId: $organizationId) {
@@ -79,12 +20,6 @@ const GET_ORGANIZATIONS: &str = "query getOrganizations($organizationId: String)
 const GET_WORKSPACES: &str = "query getWorkspaces($organizationId: String, $workspaceId: String) {
     getWorkspaces(organizationId: $organizationId, workspaceId: $workspaceId) {
         workspaceId name organizationId createdAt updatedAt } }";
-
-fn message(v: &Value) -> &str {
-    v["errors"][0]["message"]
-        .as_str()
-        .unwrap_or_else(|| panic!("an error in {v}"))
-}
 
 async fn scripts_sign_in_for_a_token_and_list_what_they_reach(t: TestDb) {
     let app = TestApp::new(&t).await;

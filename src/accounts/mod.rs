@@ -1,5 +1,6 @@
 //! Accounts: sign up, sign in, sign out, and who is signed in (spec.md §6).
 
+mod change_password;
 mod get_me;
 pub mod pages;
 mod sign_in;
@@ -14,6 +15,7 @@ pub mod password;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+pub use change_password::*;
 pub use get_me::*;
 pub use sign_in::*;
 pub use sign_out::*;

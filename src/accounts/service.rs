@@ -78,6 +78,47 @@ pub async fn sign_up(state: &AppState, input: ValidSignUp) -> Result<UserId, App
 
 /// The user whose email and password match. An unknown email costs the same time as a wrong
 /// password and answers the same error.
+/// Sets a new password for `user`, who must give the current one. Every access token their
+/// scripts signed in with ends (API keys, made and deleted on purpose, stay).
+pub async fn change_password(
+    state: &AppState,
+    user: &UserRecord,
+    current: String,
+    new: String,
+) -> Result<(), AppError> {
+    let mut errors = crate::error::FieldErrors::default();
+    if let Err(message) = crate::accounts::check_password(&new) {
+        errors.add("new_password", message);
+    }
+    if current == new && errors.is_empty() {
+        errors.add(
+            "new_password",
+            "Choose a password other than the current one.",
+        );
+    }
+    let matches = state
+        .passwords
+        .verify(current, Some(user.password_hash.clone()))
+        .await?;
+    if !matches {
+        errors.0.insert(
+            0,
+            crate::error::FieldError {
+                field: "current_password".to_owned(),
+                message: "That is not your current password.".to_owned(),
+            },
+        );
+    }
+    errors.into_result()?;
+    let hash = state.passwords.hash(new).await?;
+    let mut tx = state.db.begin().await?;
+    users::set_password_hash(&mut tx, user.id, &hash).await?;
+    crate::db::access_tokens::delete_for_user(&mut tx, user.id).await?;
+    tx.commit().await?;
+    tracing::info!(user = %user.id, "password changed; access tokens ended");
+    Ok(())
+}
+
 pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<UserId, AppError> {
     let user = {
         let mut c = state.db.conn().await?;

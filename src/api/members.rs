@@ -5,8 +5,10 @@ use async_graphql::{Context, Object, SimpleObject};
 
 use crate::{
     accounts::normalize_email,
-    api::schema::{Result, answer, parse, state, user},
-    db::users,
+    api::schema::{
+        Result, answer, caller, parse, state, user, user_in_organization, user_in_workspace,
+    },
+    db::users::{self, UserRecord},
     error::AppError,
     guests,
     ids::{InvitationId, OrganizationId, UserId, WorkspaceId},
@@ -47,14 +49,24 @@ enum Place {
     Workspace(WorkspaceId),
 }
 
-fn place(
+/// The place the arguments name, and the caller's user if their credentials reach it.
+async fn place<'a>(
+    ctx: &Context<'a>,
     organization_id: Option<String>,
     workspace_id: Option<String>,
-) -> std::result::Result<Place, AppError> {
-    Ok(match parse::<WorkspaceId>(workspace_id.as_deref())? {
-        Some(ws) => Place::Workspace(ws),
-        None => Place::Organization(parse(organization_id.as_deref())?),
-    })
+) -> std::result::Result<(&'a UserRecord, Place), AppError> {
+    if let Some(ws) = parse::<WorkspaceId>(workspace_id.as_deref())? {
+        return Ok((user_in_workspace(ctx, ws).await?, Place::Workspace(ws)));
+    }
+    let organization = match parse::<OrganizationId>(organization_id.as_deref())? {
+        Some(org) => Some(org),
+        None => caller(ctx).default_organization()?,
+    };
+    let user = match organization {
+        Some(org) => user_in_organization(ctx, org)?,
+        None => user(ctx)?,
+    };
+    Ok((user, Place::Organization(organization)))
 }
 
 /// A role as the SDK writes it.
@@ -112,8 +124,9 @@ async fn get_members(
     organization_id: Option<String>,
     workspace_id: Option<String>,
 ) -> std::result::Result<Vec<ApiMember>, AppError> {
-    let (state, user) = (state(ctx), user(ctx)?);
-    match place(organization_id, workspace_id)? {
+    let state = state(ctx);
+    let (user, place) = place(ctx, organization_id, workspace_id).await?;
+    match place {
         Place::Workspace(ws) => Ok(guests::service::list(state, user, ws)
             .await?
             .into_iter()
@@ -156,8 +169,9 @@ async fn get_invitations(
     organization_id: Option<String>,
     workspace_id: Option<String>,
 ) -> std::result::Result<Vec<ApiInvitation>, AppError> {
-    let (state, user) = (state(ctx), user(ctx)?);
-    let (pending, organization, workspace) = match place(organization_id, workspace_id)? {
+    let state = state(ctx);
+    let (user, place) = place(ctx, organization_id, workspace_id).await?;
+    let (pending, organization, workspace) = match place {
         Place::Workspace(ws) => (
             invitations::pending_guests(state, user, ws).await?,
             None,
@@ -198,8 +212,9 @@ impl MembersMutation {
         role: Option<String>,
     ) -> Result<String> {
         let outcome = async {
-            let (state, user) = (state(ctx), user(ctx)?);
-            match place(organization_id, workspace_id)? {
+            let state = state(ctx);
+            let (user, place) = place(ctx, organization_id, workspace_id).await?;
+            match place {
                 Place::Workspace(ws) => {
                     invitations::invite_guest(state, user, ws, &email).await?;
                 }
@@ -227,8 +242,8 @@ impl MembersMutation {
         invitation_id: Option<String>,
     ) -> Result<String> {
         let outcome = async {
-            let (state, user) = (state(ctx), user(ctx)?);
-            let place = place(organization_id, workspace_id)?;
+            let state = state(ctx);
+            let (user, place) = place(ctx, organization_id, workspace_id).await?;
             if let Some(invitation) = parse::<InvitationId>(invitation_id.as_deref())? {
                 match place {
                     Place::Workspace(ws) => {
@@ -262,8 +277,9 @@ impl MembersMutation {
         role: String,
     ) -> Result<String> {
         let outcome = async {
-            let (state, user) = (state(ctx), user(ctx)?);
+            let state = state(ctx);
             let org = parse::<OrganizationId>(Some(&organization_id))?.ok_or(AppError::NotFound)?;
+            let user = user_in_organization(ctx, org)?;
             let role = self::role(Some(&role))?;
             let target = account(state, &email).await?;
             members::change_role(state, user, org, target, role).await?;

@@ -4,9 +4,11 @@
 //! the same policy, as the web UI; nothing is decided here.
 
 mod auth;
+mod keys;
 mod members;
 mod places;
 mod schema;
+mod usage;
 
 use async_graphql::{EmptySubscription, Schema};
 use axum::{

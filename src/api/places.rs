@@ -3,7 +3,7 @@
 use async_graphql::{Context, Object, SimpleObject};
 
 use crate::{
-    api::schema::{Result, answer, parse, state, user},
+    api::schema::{Result, answer, parse, state, user_in_organization, user_in_workspace},
     channels::service as channels,
     db::users::UserRecord,
     error::AppError,
@@ -77,7 +77,7 @@ impl PlacesQuery {
     ) -> Result<Vec<OrganizationLimit>> {
         let outcome = async {
             let org: OrganizationId = id(&organization_id)?;
-            let l = limits::get(state(ctx), user(ctx)?, Some(org)).await?;
+            let l = limits::get(state(ctx), user_in_organization(ctx, org)?, Some(org)).await?;
             Ok(only(l.items, setting.as_deref())?
                 .into_iter()
                 .map(|i| OrganizationLimit {
@@ -100,7 +100,8 @@ impl PlacesQuery {
     ) -> Result<Vec<WorkspaceLimit>> {
         let outcome = async {
             let ws: WorkspaceId = id(&workspace_id)?;
-            let l = limits::get_workspace(state(ctx), user(ctx)?, ws).await?;
+            let l =
+                limits::get_workspace(state(ctx), user_in_workspace(ctx, ws).await?, ws).await?;
             Ok(only(l.items, setting.as_deref())?
                 .into_iter()
                 .map(|i| WorkspaceLimit {
@@ -129,7 +130,7 @@ impl PlacesMutation {
     ) -> Result<String> {
         let outcome = async {
             let org: OrganizationId = id(&organization_id)?;
-            organizations::rename(state(ctx), user(ctx)?, org, &name).await?;
+            organizations::rename(state(ctx), user_in_organization(ctx, org)?, org, &name).await?;
             Ok(SUCCESS.to_owned())
         };
         answer(ctx, outcome.await)
@@ -145,7 +146,14 @@ impl PlacesMutation {
         let outcome = async {
             let org: OrganizationId = id(&organization_id)?;
             let setting = self::setting(&setting)?;
-            limits::set(state(ctx), user(ctx)?, org, setting, &limit.to_string()).await?;
+            limits::set(
+                state(ctx),
+                user_in_organization(ctx, org)?,
+                org,
+                setting,
+                &limit.to_string(),
+            )
+            .await?;
             Ok(SUCCESS.to_owned())
         };
         answer(ctx, outcome.await)
@@ -161,7 +169,14 @@ impl PlacesMutation {
         let outcome = async {
             let ws: WorkspaceId = id(&workspace_id)?;
             let setting = self::setting(&setting)?;
-            limits::set_workspace(state(ctx), user(ctx)?, ws, setting, &limit.to_string()).await?;
+            limits::set_workspace(
+                state(ctx),
+                user_in_workspace(ctx, ws).await?,
+                ws,
+                setting,
+                &limit.to_string(),
+            )
+            .await?;
             Ok(SUCCESS.to_owned())
         };
         answer(ctx, outcome.await)
@@ -180,8 +195,9 @@ impl PlacesMutation {
     ) -> Result<String> {
         let _ = code;
         let outcome = async {
-            let (state, user) = (state(ctx), user(ctx)?);
+            let state = state(ctx);
             let org: OrganizationId = id(&organization_id)?;
+            let user = user_in_organization(ctx, org)?;
             let (channel_ids, volume_ids) = (ids(&channel_ids)?, ids(&volume_ids)?);
             let ws = workspaces::create(state, user, org, &name, "").await?;
             if !channel_ids.is_empty() || !volume_ids.is_empty() {
@@ -210,8 +226,9 @@ impl PlacesMutation {
     ) -> Result<String> {
         let _ = (gan_ids, map_ids); // GAN models and maps are not part of orgspace.
         let outcome = async {
-            let (state, user) = (state(ctx), user(ctx)?);
+            let state = state(ctx);
             let ws: WorkspaceId = id(&workspace_id)?;
+            let user = user_in_workspace(ctx, ws).await?;
             if let Some(name) = name {
                 let description = description_of(state, user, ws).await?;
                 workspaces::edit(state, user, ws, &name, &description).await?;
@@ -236,7 +253,7 @@ impl PlacesMutation {
     async fn delete_workspace(&self, ctx: &Context<'_>, workspace_id: String) -> Result<String> {
         let outcome = async {
             let ws: WorkspaceId = id(&workspace_id)?;
-            workspaces::delete(state(ctx), user(ctx)?, ws).await?;
+            workspaces::delete(state(ctx), user_in_workspace(ctx, ws).await?, ws).await?;
             Ok(SUCCESS.to_owned())
         };
         answer(ctx, outcome.await)

@@ -11,9 +11,12 @@ use crate::{
     accounts::{normalize_email, service as accounts},
     api::{
         auth::{self, Caller},
+        keys::{KeysMutation, KeysQuery},
         members::{MembersMutation, MembersQuery},
         places::{PlacesMutation, PlacesQuery},
+        usage::{UsageMutation, UsageQuery},
     },
+    api_keys::service::Reach,
     channels::{self, Kind},
     db::{
         channels::{self as db_channels, VisibleRow},
@@ -56,8 +59,30 @@ pub(super) fn state<'a>(ctx: &Context<'a>) -> &'a AppState {
     ctx.data_unchecked::<AppState>()
 }
 
+pub(super) fn caller<'a>(ctx: &Context<'a>) -> &'a Caller {
+    ctx.data_unchecked::<Caller>()
+}
+
+/// The user, for operations not about one organization or workspace (closed to scoped keys).
 pub(super) fn user<'a>(ctx: &Context<'a>) -> std::result::Result<&'a UserRecord, AppError> {
-    ctx.data_unchecked::<Caller>().user()
+    caller(ctx).user()
+}
+
+/// The user, for an operation on `organization` as a whole.
+pub(super) fn user_in_organization<'a>(
+    ctx: &Context<'a>,
+    organization: OrganizationId,
+) -> std::result::Result<&'a UserRecord, AppError> {
+    caller(ctx).in_organization(organization)
+}
+
+/// The user, for an operation on `workspace`.
+pub(super) async fn user_in_workspace<'a>(
+    ctx: &Context<'a>,
+    workspace: WorkspaceId,
+) -> std::result::Result<&'a UserRecord, AppError> {
+    let mut c = state(ctx).db.conn().await?;
+    caller(ctx).in_workspace(&mut c, workspace).await
 }
 
 /// An id typed by a script: one that does not parse names nothing, like one that does not exist.
@@ -177,11 +202,17 @@ pub struct Workspace {
 
 /// Every query: the ones here, and those of the other modules.
 #[derive(MergedObject, Default)]
-pub struct Query(BaseQuery, MembersQuery, PlacesQuery);
+pub struct Query(BaseQuery, MembersQuery, PlacesQuery, KeysQuery, UsageQuery);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct Mutation(BaseMutation, MembersMutation, PlacesMutation);
+pub struct Mutation(
+    BaseMutation,
+    MembersMutation,
+    PlacesMutation,
+    KeysMutation,
+    UsageMutation,
+);
 
 #[derive(Default)]
 pub struct BaseQuery;
@@ -192,7 +223,7 @@ impl BaseQuery {
     async fn get_current_user(&self, ctx: &Context<'_>) -> Result<CurrentUser> {
         answer(
             ctx,
-            user(ctx).map(|user| CurrentUser {
+            caller(ctx).user_and_reach().map(|(user, _)| CurrentUser {
                 user_id: user.id.to_string(),
                 name: user.name.clone(),
                 email: user.email.clone(),
@@ -334,9 +365,17 @@ async fn organizations_of(
     ctx: &Context<'_>,
     organization_id: Option<String>,
 ) -> std::result::Result<Vec<Organization>, AppError> {
-    let user = user(ctx)?;
+    let (user, reach) = caller(ctx).user_and_reach()?;
     let wanted: Option<OrganizationId> = parse(organization_id.as_deref())?;
     let list = organizations::list(state(ctx), user).await?;
+    // A scoped key sees its organization only (a workspace key, its workspace's).
+    let list: Vec<_> = match reach {
+        Reach::Everything => list,
+        Reach::Organization(o)
+        | Reach::Workspace {
+            organization: o, ..
+        } => list.into_iter().filter(|l| l.id == o).collect(),
+    };
     if let Some(wanted) = wanted
         && !list.iter().any(|o| o.id == wanted)
     {
@@ -364,11 +403,35 @@ async fn registry_of(
     workspace_id: Option<String>,
     id: Option<String>,
 ) -> std::result::Result<Vec<VisibleRow>, AppError> {
-    let user = user(ctx)?;
+    let (user, reach) = caller(ctx).user_and_reach()?;
     let state = state(ctx);
-    let organization: Option<OrganizationId> = parse(organization_id.as_deref())?;
-    let workspace: Option<WorkspaceId> = parse(workspace_id.as_deref())?;
+    let mut organization: Option<OrganizationId> = parse(organization_id.as_deref())?;
+    let mut workspace: Option<WorkspaceId> = parse(workspace_id.as_deref())?;
     let wanted: Option<uuid::Uuid> = parse(id.as_deref())?;
+    // A scoped key sees its organization's registry, or what its workspace shares.
+    match reach {
+        Reach::Everything => {}
+        Reach::Organization(o) => {
+            if organization.is_some_and(|org| org != o) {
+                return Err(AppError::OutsideKeyScope);
+            }
+            organization = Some(o);
+            if let Some(ws) = workspace {
+                caller(ctx)
+                    .in_workspace(&mut state.db.conn().await?, ws)
+                    .await?;
+            }
+        }
+        Reach::Workspace {
+            organization: o,
+            workspace: w,
+        } => {
+            if organization.is_some_and(|org| org != o) || workspace.is_some_and(|ws| ws != w) {
+                return Err(AppError::OutsideKeyScope);
+            }
+            workspace = Some(w);
+        }
+    }
     // What the workspace shares, asked through the same service (and policy) as its page.
     let shared: Option<HashSet<uuid::Uuid>> = match workspace {
         Some(ws) => {
@@ -407,13 +470,19 @@ async fn workspaces_of(
     organization_id: Option<String>,
     workspace_id: Option<String>,
 ) -> std::result::Result<Vec<Workspace>, AppError> {
-    let user = user(ctx)?;
+    let (user, reach) = caller(ctx).user_and_reach()?;
     let organization: Option<OrganizationId> = parse(organization_id.as_deref())?;
     let workspace: Option<WorkspaceId> = parse(workspace_id.as_deref())?;
     let mut c = state(ctx).db.conn().await?;
     let chosen: Vec<Workspace> = workspaces::reachable_by(&mut c, user.id)
         .await?
         .into_iter()
+        // A scoped key sees its organization's workspaces, or its workspace.
+        .filter(|w| match reach {
+            Reach::Everything => true,
+            Reach::Organization(o) => w.organization_id == o,
+            Reach::Workspace { workspace, .. } => w.id == workspace,
+        })
         .filter(|w| organization.is_none_or(|o| o == w.organization_id))
         .filter(|w| workspace.is_none_or(|id| id == w.id))
         .filter_map(|w| {

@@ -78,11 +78,13 @@ macro_rules! text_enum {
 pub(crate) use text_enum;
 
 pub mod access_tokens;
+pub mod api_keys;
 pub mod channels;
 pub mod invitations;
 pub mod limits;
 pub mod organizations;
 pub mod outbox;
+pub mod usage;
 pub mod users;
 pub mod workspaces;
 

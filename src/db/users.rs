@@ -75,3 +75,17 @@ pub async fn set_last_used(
     .map(|_| ()))?;
     Ok(())
 }
+
+pub async fn set_password_hash(
+    c: &mut impl Exec,
+    id: UserId,
+    password_hash: &str,
+) -> Result<(), DbError> {
+    run!(c, x => sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(password_hash)
+        .execute(x)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}

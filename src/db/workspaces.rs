@@ -221,3 +221,16 @@ pub async fn name_of(c: &mut impl Exec, workspace: WorkspaceId) -> Result<Option
         .await)?,
     )
 }
+
+/// The organization the workspace belongs to; `None` when it does not exist.
+pub async fn organization_of(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+) -> Result<Option<OrganizationId>, DbError> {
+    Ok(
+        run!(c, x => sqlx::query_scalar("SELECT organization_id FROM workspaces WHERE id = $1")
+        .bind(workspace)
+        .fetch_optional(x)
+        .await)?,
+    )
+}

@@ -122,6 +122,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         // The GraphQL API; also at `POST /`, where `anatools.client(local=True)` posts.
         .route("/graphql", post(api::handler))
+        .route("/api/usage", post(crate::usage::http::report))
         .route("/", post(api::handler))
         .nest("/pkg", pkg)
         .leptos_routes(&state, routes, {

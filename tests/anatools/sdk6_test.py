@@ -41,7 +41,27 @@ def main():
     workspaces = client.get_workspaces()
     assert [w["name"] for w in workspaces] == ["Main"], workspaces
 
-    print(f"anatools {anatools.__version__}: sign-in, organizations and workspaces agree")
+    # API keys, as 6.x makes and uses them: one limited to the organization, made through the
+    # SDK, signs a second client in; the settings page lists it; deleted, it is refused.
+    org = me["current"]["organization"]
+    key = client.create_api_key(name="notebook", scope="organization", organizationId=org)
+    assert key.startswith("osk_"), key
+    assert [k["name"] for k in web(browser, "get_api_keys")["keys"]] == ["notebook"]
+    keyed = anatools.client(APIKey=key, endpoint=f"{BASE}/graphql", interactive=False)
+    assert keyed.organization == org, keyed.organization
+    assert [w["name"] for w in keyed.workspaces] == ["Main"], keyed.workspaces
+    assert [o["name"] for o in keyed.get_organizations()] == ["Analytical Engines"]
+    assert [k["name"] for k in client.get_api_keys()] == ["notebook"]
+    assert client.delete_api_key(name="notebook") in (True, "success")
+    assert web(browser, "get_api_keys")["keys"] == []
+    try:
+        keyed.get_organizations()
+        raise AssertionError("a deleted key still works")
+    except Exception as e:  # the SDK raises the server's sentence
+        assert "not valid" in str(e), e
+
+    print(f"anatools {anatools.__version__}: sign-in, organizations, workspaces and API keys"
+          " agree")
 
 
 if __name__ == "__main__":

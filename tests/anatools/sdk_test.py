@@ -7,6 +7,7 @@ web UI's own server functions say. Exits non-zero at the first difference.
 
 import os
 import sys
+import time
 import uuid
 
 import requests
@@ -134,11 +135,31 @@ def main():
     assert client.delete_workspace(workspaceId=lab, prompt=False) is True
     assert [w["name"] for w in client.get_workspaces()] == ["Main"]
 
+    # Usage: a metering service reports Compute Time with an organization key (plain JSON);
+    # the SDK's limits and monthly usage, and the dashboard's meter, show it.
+    key = web_call(browser, "create_api_key", name="Meter", scope=f"organization:{org}",
+                   expires="30")["key"]
+    for amount, channel in [(1.5, "satellite"), (2, "satellite"), (0.25, None)]:
+        r = requests.post(f"{BASE}/api/usage", headers={"apikey": key},
+                          json={"setting": "Compute Time", "amount": amount, "channel": channel})
+        assert r.status_code == 200, r.text
+    r = requests.post(f"{BASE}/api/usage", headers={"apikey": key},
+                      json={"setting": "Compute Time", "amount": 1000})
+    assert r.status_code == 409 and r.json()["error"] == "limit_reached", r.text
+    compute = client.get_organization_limits(setting="Compute Time")
+    assert [(l["setting"], l["usage"]) for l in compute] == [("Compute Time", 3.75)], compute
+    web = web_call(browser, "get_organization_limits", organization_id=org)
+    assert [i["usage"] for i in web["items"] if i["setting"] == "ComputeTime"] == [3.75], web
+    now = time.gmtime()
+    usage = client.get_organization_usage(year=str(now.tm_year), month=str(now.tm_mon))
+    by_channel = sorted((u["channel"] or "", u["time"]) for u in usage)
+    assert by_channel == [("", 900), ("satellite", 12_600)], usage
+
     assert client.edit_organization("Difference Engines") is True
     assert web_me(browser)["organizations"][0]["name"] == "Difference Engines"
 
     print("anatools 3.0.0: sign-in, organizations, workspaces, channels, volumes, members,"
-          " guests, invitations and limits agree with the web UI")
+          " guests, invitations, limits and usage agree with the web UI")
 
 
 if __name__ == "__main__":

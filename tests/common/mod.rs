@@ -6,6 +6,8 @@
     reason = "each test binary uses a different part of this module"
 )]
 
+pub mod script;
+
 use std::path::PathBuf;
 
 use axum::{

@@ -1,0 +1,21 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Changes my password, given the current one. The scripts signed in with my email and
+/// password (access tokens) must sign in again; my API keys and this session stay.
+///
+/// Permissions: anyone signed in, for themselves.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use crate::{accounts::auth, accounts::service, server::state::AppState};
+
+    let state = AppState::current()?;
+    let user = auth::require_user(&state).await?;
+    service::change_password(&state, &user, current_password, new_password).await?;
+    crate::server::forms::back_without_dialog();
+    Ok(())
+}
