@@ -384,12 +384,25 @@ async fn members_guests_and_invitations_through_the_sdk_operations(t: TestDb) {
         .await;
     assert_eq!(message(&v), "Choose member or admin.");
 
-    // Revoke the guest invitation by id.
+    // Revoke the guest invitation by id: named by ids that are not the invitation's, nothing
+    // happens; with the organization's id as workspaceId (anatools 3.0.0 sends it so), it is
+    // revoked.
+    let other = "0193f5c2-1111-7000-8000-000000000000";
+    for wrong in [
+        json!({ "workspaceId": other }),
+        json!({ "organizationId": other }),
+    ] {
+        let mut vars = wrong.clone();
+        vars["email"] = json!("gus@example.com");
+        vars["invitationId"] = guest_invites[0]["invitationId"].clone();
+        let v = script.gql("removeMember", REMOVE_MEMBER, vars).await;
+        assert_eq!(message(&v), "Not found.", "{wrong}");
+    }
     let v = script
         .gql(
             "removeMember",
             REMOVE_MEMBER,
-            json!({ "workspaceId": main, "email": "gus@example.com", "invitationId": guest_invites[0]["invitationId"] }),
+            json!({ "workspaceId": org, "email": "gus@example.com", "invitationId": guest_invites[0]["invitationId"] }),
         )
         .await;
     assert_eq!(v["data"]["removeMember"], json!("success"), "{v}");

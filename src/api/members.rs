@@ -8,7 +8,10 @@ use crate::{
     api::schema::{
         Result, answer, caller, parse, state, user, user_in_organization, user_in_workspace,
     },
-    db::users::{self, UserRecord},
+    db::{
+        invitations as invitations_db,
+        users::{self, UserRecord},
+    },
     error::AppError,
     guests,
     ids::{InvitationId, OrganizationId, UserId, WorkspaceId},
@@ -196,6 +199,47 @@ async fn get_invitations(
         .collect())
 }
 
+/// Revokes an invitation where it leads. The ids the script names must be the invitation's
+/// workspace or organization: anatools 3.0.0's `remove_workspace_invitation` sends the current
+/// organization's id as `workspaceId` when it is given none.
+async fn revoke(
+    ctx: &Context<'_>,
+    invitation: InvitationId,
+    named: [Option<String>; 2],
+) -> std::result::Result<(), AppError> {
+    let state = state(ctx);
+    let (organization, workspace) = {
+        let mut c = state.db.conn().await?;
+        invitations_db::place_of(&mut c, invitation)
+            .await?
+            .ok_or(AppError::NotFound)?
+    };
+    for id in named {
+        if let Some(id) = parse::<uuid::Uuid>(id.as_deref())?
+            && id != organization.0
+            && workspace.is_none_or(|w| w.0 != id)
+        {
+            return Err(AppError::NotFound);
+        }
+    }
+    // Out of a key's reach answers like an invitation that does not exist: the id alone says
+    // nothing of where it leads.
+    let hidden = |e: AppError| match e {
+        AppError::OutsideKeyScope => AppError::NotFound,
+        e => e,
+    };
+    match workspace {
+        Some(ws) => {
+            let user = user_in_workspace(ctx, ws).await.map_err(hidden)?;
+            invitations::revoke_guest(state, user, ws, invitation).await
+        }
+        None => {
+            let user = user_in_organization(ctx, organization).map_err(hidden)?;
+            invitations::revoke(state, user, organization, invitation).await
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct MembersMutation;
 
@@ -243,19 +287,11 @@ impl MembersMutation {
     ) -> Result<String> {
         let outcome = async {
             let state = state(ctx);
-            let (user, place) = place(ctx, organization_id, workspace_id).await?;
             if let Some(invitation) = parse::<InvitationId>(invitation_id.as_deref())? {
-                match place {
-                    Place::Workspace(ws) => {
-                        invitations::revoke_guest(state, user, ws, invitation).await?
-                    }
-                    Place::Organization(Some(org)) => {
-                        invitations::revoke(state, user, org, invitation).await?
-                    }
-                    Place::Organization(None) => return Err(AppError::NotFound),
-                }
+                revoke(ctx, invitation, [organization_id, workspace_id]).await?;
                 return Ok(SUCCESS.to_owned());
             }
+            let (user, place) = place(ctx, organization_id, workspace_id).await?;
             let email = email.ok_or_else(|| AppError::field("email", "Enter an email address."))?;
             let target = account(state, &email).await?;
             match place {

@@ -362,3 +362,16 @@ pub async fn history_of_organization(
     .fetch_all(x)
     .await)?)
 }
+
+/// Where an invitation leads: its organization, and its workspace for a guest invitation.
+pub async fn place_of(
+    c: &mut impl Exec,
+    id: InvitationId,
+) -> Result<Option<(OrganizationId, Option<WorkspaceId>)>, DbError> {
+    Ok(run!(c, x => sqlx::query_as(
+        "SELECT organization_id, workspace_id FROM invitations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(x)
+    .await)?)
+}
