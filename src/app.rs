@@ -9,7 +9,11 @@ use leptos_router::{
 };
 
 use crate::{
-    accounts::pages::{SignInPage, SignUpPage},
+    accounts::{
+        account_page::AccountPage,
+        pages::{SignInPage, SignUpPage},
+    },
+    api_keys::pages::ApiKeysPage,
     channels::pages::ChannelsPage,
     invitations::{link_page::InvitationLinkPage, pages::InvitationsPage},
     members::pages::MembersPage,
@@ -73,6 +77,8 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/members") view=MembersPage/>
                 <Route path=path!("/organizations") view=OrganizationsPage/>
                 <Route path=path!("/invitations") view=InvitationsPage/>
+                <Route path=path!("/settings/account") view=AccountPage/>
+                <Route path=path!("/settings/api-keys") view=ApiKeysPage/>
             </ParentRoute>
         </Routes>
     }

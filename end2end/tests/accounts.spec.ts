@@ -104,3 +104,36 @@ test('an unknown address shows a clear page', async ({ page }) => {
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'This page does not exist' })).toBeVisible();
 });
+
+test('changing the password needs the current one, and the new one signs in', async ({ page }) => {
+  const account = newAccount('passwd');
+  await signUp(page, account);
+  await expectDashboard(page, account.organization);
+  await page.locator('.user-menu > summary').click();
+  await page.getByRole('link', { name: 'Account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Account' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Profile' })).toContainText(account.email);
+
+  const password = page.getByRole('region', { name: 'Password' });
+  const newPassword = `${account.password}-renewed`;
+  // Too short: said in the browser, before sending.
+  await password.getByLabel('Current password').fill(account.password);
+  await password.getByLabel('New password').fill('short');
+  await password.getByRole('button', { name: 'Change password' }).click();
+  await expect(password.getByText('Use at least 8 characters.')).toBeVisible();
+  // A wrong current password: said by the server, beside its field.
+  await password.getByLabel('Current password').fill('not my password');
+  await password.getByLabel('New password').fill(newPassword);
+  await password.getByRole('button', { name: 'Change password' }).click();
+  await expect(password.getByText('That is not your current password.')).toBeVisible();
+  await password.getByLabel('Current password').fill(account.password);
+  await password.getByRole('button', { name: 'Change password' }).click();
+  await expect(password.getByRole('status')).toContainText('Your password is changed.');
+  await expect(password.getByLabel('New password')).toHaveValue('');
+
+  await signOut(page);
+  await signIn(page, account.email, account.password);
+  await expect(page.getByRole('alert')).toHaveText('The email or password is incorrect.');
+  await signIn(page, account.email, newPassword);
+  await expectDashboard(page, account.organization);
+});

@@ -1,5 +1,6 @@
 //! Accounts: sign up, sign in, sign out, and who is signed in (spec.md §6).
 
+pub mod account_page;
 mod change_password;
 mod get_me;
 pub mod pages;

@@ -18,5 +18,12 @@ pub async fn create_api_key(
     let user = auth::require_user(&state).await?;
     let scope = service::parse_scope(&scope)?;
     let expires_at = service::parse_expiry_days(&expires, crate::timestamp::Timestamp::now())?;
-    service::create(&state, &user, &name, scope, expires_at).await
+    let created = service::create(&state, &user, &name, scope, expires_at).await?;
+    // A form sent without JavaScript is answered with a redirect: the page it lands on shows
+    // the key, once, from the session.
+    if crate::server::forms::is_plain_form() {
+        service::show_once(&created).await?;
+        crate::server::forms::plain_form_goes_to("/settings/api-keys?created");
+    }
+    Ok(created)
 }

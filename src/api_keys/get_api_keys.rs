@@ -12,5 +12,7 @@ pub async fn get_api_keys() -> Result<ApiKeys, AppError> {
 
     let state = AppState::current()?;
     let user = auth::require_user(&state).await?;
-    service::list(&state, &user).await
+    let mut keys = service::list(&state, &user).await?;
+    keys.just_created = service::take_shown_once().await?;
+    Ok(keys)
 }

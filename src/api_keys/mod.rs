@@ -116,6 +116,9 @@ pub struct ScopeChoice {
 pub struct ApiKeys {
     pub keys: Vec<ApiKey>,
     pub choices: Vec<ScopeChoice>,
+    /// A key made by a form sent without JavaScript, kept in the session until this first
+    /// page after it: the only time that page can show it.
+    pub just_created: Option<CreatedKey>,
 }
 
 /// A key just made: the only time the key itself is seen.

@@ -217,6 +217,7 @@ pub async fn list(state: &AppState, user: &UserRecord) -> Result<ApiKeys, AppErr
     Ok(ApiKeys {
         keys,
         choices: by_organization.into_values().flatten().collect(),
+        just_created: None,
     })
 }
 
@@ -274,6 +275,27 @@ pub async fn create(
     tx.commit().await?;
     tracing::info!(user = %user.id, key = %name, "API key created");
     Ok(CreatedKey { name, key })
+}
+
+/// The session entry that carries a key from a no-JavaScript form to the page after it.
+const SHOWN_ONCE: &str = "api_key_shown_once";
+
+/// Keeps `created` in the caller's session for the next page to show (see [`take_shown_once`]).
+pub async fn show_once(created: &CreatedKey) -> Result<(), AppError> {
+    let session = crate::accounts::auth::session().await?;
+    session.insert(SHOWN_ONCE, created).await.map_err(|e| {
+        tracing::error!(error = %e, "the session could not be written");
+        AppError::Internal
+    })
+}
+
+/// The key a no-JavaScript form just made, removed from the session as it is read.
+pub async fn take_shown_once() -> Result<Option<CreatedKey>, AppError> {
+    let session = crate::accounts::auth::session().await?;
+    session.remove(SHOWN_ONCE).await.map_err(|e| {
+        tracing::error!(error = %e, "the session could not be read");
+        AppError::Internal
+    })
 }
 
 /// Deletes the user's key of that name; it stops working at once.

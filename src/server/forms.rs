@@ -17,6 +17,11 @@ fn plain_form() -> Option<http::request::Parts> {
         .then_some(parts)
 }
 
+/// Whether the current server function was called by a plain form post (no JavaScript).
+pub fn is_plain_form() -> bool {
+    plain_form().is_some()
+}
+
 /// For a plain form post, redirects to the page it came from without its dialog parameters.
 /// Calls from the hydrated page (which close their dialogs themselves) are left alone.
 pub fn back_without_dialog() {

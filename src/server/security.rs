@@ -75,7 +75,9 @@ const SIGNED_IN_PAGES: [&str; 6] = [
 pub async fn sign_in_first(session: Session, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     if matches!(*request.method(), Method::GET | Method::HEAD)
-        && (SIGNED_IN_PAGES.contains(&path) || path.starts_with("/workspaces/"))
+        && (SIGNED_IN_PAGES.contains(&path)
+            || path.starts_with("/workspaces/")
+            || path.starts_with("/settings/"))
         && !crate::accounts::auth::has_user(&session).await
     {
         let target = if path == "/" {

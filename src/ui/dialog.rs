@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 /// The query parameters that open dialogs; dropped from the address when a dialog closes.
-pub const DIALOG_PARAMS: [&str; 11] = [
-    "invite", "remove", "role", "to", "leave", "revoke", "create", "edit", "delete", "add", "share",
+pub const DIALOG_PARAMS: [&str; 13] = [
+    "invite", "remove", "role", "to", "leave", "revoke", "create", "edit", "delete", "add",
+    "share", "new", "created",
 ];
 
 /// A modal dialog over the page.

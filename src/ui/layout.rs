@@ -244,8 +244,15 @@ fn Switcher(me: Me) -> impl IntoView {
 fn UserMenu(me: Me) -> impl IntoView {
     let session = SessionContext::get();
     let initials = me.initials();
+    // A link inside a `<details>` leaves it open when the hydrated router takes over the click.
+    let details = NodeRef::<html::Details>::new();
+    let close = move |_| {
+        if let Some(el) = details.get_untracked() {
+            el.set_open(false);
+        }
+    };
     view! {
-        <details class="user-menu dropdown">
+        <details class="user-menu dropdown" node_ref=details>
             <summary title="Account">
                 <span class="avatar" aria-hidden="true">{initials}</span>
                 <span class="user-name">{me.name.clone()}</span>
@@ -256,6 +263,8 @@ fn UserMenu(me: Me) -> impl IntoView {
                     <strong>{me.name}</strong>
                     <span class="muted">{me.email}</span>
                 </div>
+                <a class="menu-item" href="/settings/account" on:click=close>"Account"</a>
+                <a class="menu-item" href="/settings/api-keys" on:click=close>"API keys"</a>
                 <ActionForm action=session.sign_out>
                     <button type="submit" class="menu-item">"Sign out"</button>
                 </ActionForm>

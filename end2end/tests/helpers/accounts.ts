@@ -37,7 +37,7 @@ export async function signIn(page: Page, email: string, password: string) {
 export async function signOut(page: Page) {
   await page.locator('.user-menu > summary').click();
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page).toHaveURL(/\/signin$/);
+  await expect(page).toHaveURL(/\/signin(\?next=.*)?$/);
 }
 
 /** The dashboard of `organization` is showing. */

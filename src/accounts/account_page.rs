@@ -1,0 +1,102 @@
+//! `/settings/account`: who I am, and changing my password (which ends the access tokens my
+//! scripts signed in with).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    accounts::{ChangePassword, PASSWORD_MAX, check_password},
+    error::FieldErrors,
+    ui::{
+        form::{Field, FormAlert, SubmitButton, validate_on_submit},
+        session::SessionContext,
+    },
+};
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let session = SessionContext::get();
+    let action = ServerAction::<ChangePassword>::new();
+    let client = RwSignal::new(FieldErrors::default());
+    let server = Signal::derive(move || action.value().get().and_then(Result::err));
+    let general = Signal::derive(move || {
+        server.get().filter(|e| {
+            e.field_message("current_password").is_none()
+                && e.field_message("new_password").is_none()
+        })
+    });
+    let changed = move || matches!(action.value().get(), Some(Ok(())));
+    let check = validate_on_submit(client, |input: &ChangePassword| {
+        let mut errors = FieldErrors::default();
+        if input.current_password.is_empty() {
+            errors.add("current_password", "Enter your current password.");
+        }
+        if let Err(message) = check_password(&input.new_password) {
+            errors.add("new_password", message);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    });
+    // A form that was answered is emptied, so that the passwords do not stay on screen.
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if changed()
+            && let Some(form) = form.get_untracked()
+        {
+            form.reset();
+        }
+    });
+    view! {
+        <Title text="Account"/>
+        <div class="page-header">
+            <div>
+                <p class="eyebrow">"Settings"</p>
+                <h1>"Account"</h1>
+            </div>
+        </div>
+        <section class="card" aria-labelledby="profile-heading">
+            <div class="card-header">
+                <h2 id="profile-heading">"Profile"</h2>
+            </div>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    session.me.await.ok().flatten().map(|me| view! {
+                        <dl class="facts">
+                            <dt>"Name"</dt>
+                            <dd>{me.name}</dd>
+                            <dt>"Email"</dt>
+                            <dd>{me.email}</dd>
+                        </dl>
+                    })
+                })}
+            </Transition>
+        </section>
+        <section class="card" aria-labelledby="password-heading">
+            <div class="card-header">
+                <h2 id="password-heading">"Password"</h2>
+            </div>
+            <ActionForm action node_ref=form on:submit:capture=check
+                attr:class="form tight settings-form" attr:novalidate=true>
+                {move || changed().then(|| view! {
+                    <div class="alert alert-success" role="status">
+                        "Your password is changed. Scripts that signed in with the old one must sign in again; API keys keep working."
+                    </div>
+                })}
+                <p class="muted small">
+                    "Scripts that signed in with your password will have to sign in again. API keys keep working: delete those you no longer trust on the API keys page."
+                </p>
+                <FormAlert error=general/>
+                <Field label="Current password" name="current_password" kind="password"
+                    autocomplete="current-password" maxlength=PASSWORD_MAX client server/>
+                <Field label="New password" name="new_password" kind="password"
+                    autocomplete="new-password" maxlength=PASSWORD_MAX
+                    hint="At least 8 characters." client server/>
+                <SubmitButton label="Change password" pending_label="Changing…"
+                    pending=action.pending()/>
+            </ActionForm>
+        </section>
+    }
+}
