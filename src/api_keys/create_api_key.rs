@@ -16,8 +16,8 @@ pub async fn create_api_key(
 
     let state = AppState::current()?;
     let user = auth::require_user(&state).await?;
-    let scope = service::parse_scope(&scope)?;
-    let expires_at = service::parse_expiry_days(&expires, crate::timestamp::Timestamp::now())?;
+    let (name, scope, expires_at) =
+        service::parse_form(&name, &scope, &expires, crate::timestamp::Timestamp::now())?;
     let created = service::create(&state, &user, &name, scope, expires_at).await?;
     // A form sent without JavaScript is answered with a redirect: the page it lands on shows
     // the key, once, from the session.

@@ -135,6 +135,33 @@ pub fn parse_expiry_time(raw: Option<&str>, now: Timestamp) -> Result<Option<Tim
     Ok(Some(at))
 }
 
+/// The settings page's form, every field checked at once: (name, scope, expiry).
+pub fn parse_form(
+    name: &str,
+    scope: &str,
+    expires: &str,
+    now: Timestamp,
+) -> Result<(String, ScopeRequest, Option<Timestamp>), AppError> {
+    let name = check_name(name);
+    let scope = parse_scope(scope);
+    let expires = parse_expiry_days(expires, now);
+    match (name, scope, expires) {
+        (Ok(name), Ok(scope), Ok(expires)) => Ok((name, scope, expires)),
+        (name, scope, expires) => {
+            let mut errors = crate::error::FieldErrors::default();
+            for e in [name.err(), scope.err(), expires.err()]
+                .into_iter()
+                .flatten()
+            {
+                if let AppError::Validation(found) = e {
+                    errors.0.extend(found.0);
+                }
+            }
+            Err(AppError::Validation(errors))
+        }
+    }
+}
+
 fn check_name(raw: &str) -> Result<String, AppError> {
     let name = raw.trim();
     let problem = if name.is_empty() {
@@ -404,6 +431,25 @@ mod tests {
             Some("The expiry must be in the future.")
         );
         assert!(parse_expiry_time(Some("next week"), now).is_err());
+    }
+
+    #[test]
+    fn the_form_reports_every_field_at_once() {
+        let now = Timestamp::from_unix_millis(1_800_000_000_000);
+        let e = parse_form(" ", "team:1", "0", now).unwrap_err();
+        assert_eq!(e.field_message("name"), Some("Enter a name for the key."));
+        assert_eq!(
+            e.field_message("scope"),
+            Some("Choose what the key reaches.")
+        );
+        assert_eq!(
+            e.field_message("expires"),
+            Some("Choose when the key expires.")
+        );
+        assert_eq!(
+            parse_form("CI", "user", "never", now),
+            Ok(("CI".to_owned(), ScopeRequest::User, None))
+        );
     }
 
     #[test]
