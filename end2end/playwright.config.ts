@@ -57,7 +57,10 @@ export default defineConfig({
     {
       command:
         `${join(target, 'release', 'orgspace')} --addr 127.0.0.1:${port} ` +
-        `--public-url ${baseURL} --smtp-url smtp://127.0.0.1:${smtpPort}`,
+        `--public-url ${baseURL} --smtp-url smtp://127.0.0.1:${smtpPort} ` +
+        // Every test signs up and in from 127.0.0.1: the per-address limits would stop the
+        // suite, not an attacker (tests/rate_limits_http.rs proves the limits themselves).
+        `--rate-limit sign_up_address=100000/3600,sign_in_address=100000/300`,
       env: {
         DATABASE_URL: databaseUrl,
         LEPTOS_SITE_ROOT: join(target, 'site'),

@@ -137,3 +137,17 @@ test('changing the password needs the current one, and the new one signs in', as
   await signIn(page, account.email, newPassword);
   await expectDashboard(page, account.organization);
 });
+
+test('after ten wrong passwords the account waits, and the form says for how long', async ({ page }) => {
+  const account = newAccount('locked');
+  await signUp(page, account);
+  await expectDashboard(page, account.organization);
+  await signOut(page);
+  for (let i = 0; i < 10; i++) {
+    await signIn(page, account.email, `wrong password ${i}`);
+    await expect(page.getByRole('alert')).toHaveText('The email or password is incorrect.');
+  }
+  await signIn(page, account.email, account.password);
+  await expect(page.getByRole('alert')).toHaveText(/^Too many attempts\. Please wait \d+ seconds and try again\.$/);
+  await expect(page).toHaveURL(/\/signin/);
+});

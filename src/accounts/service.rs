@@ -12,6 +12,7 @@ use crate::{
     },
     error::AppError,
     ids::{OrganizationId, UserId, WorkspaceId},
+    rate_limits::{self, Limit},
     roles::Role,
     server::state::AppState,
     timestamp::Timestamp,
@@ -119,7 +120,19 @@ pub async fn change_password(
     Ok(())
 }
 
-pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<UserId, AppError> {
+/// Checks `email`'s password. Rate limited, for the web form and the API alike: every attempt
+/// counts against the client's address (`address`, when known), and failures against the
+/// account, which is refused for a while after too many, even with the right password.
+pub async fn sign_in(
+    state: &AppState,
+    email: &str,
+    password: String,
+    address: Option<&str>,
+) -> Result<UserId, AppError> {
+    if let Some(address) = address {
+        rate_limits::hit(state, Limit::SignInAddress, address).await?;
+    }
+    rate_limits::check(state, Limit::SignInAccount, email).await?;
     let user = {
         let mut c = state.db.conn().await?;
         users::find_by_email(&mut c, email).await?
@@ -128,7 +141,11 @@ pub async fn sign_in(state: &AppState, email: &str, password: String) -> Result<
     let matches = state.passwords.verify(password, stored).await?;
     match user {
         Some(user) if matches => Ok(user.id),
-        _ => Err(AppError::InvalidCredentials),
+        _ => {
+            // Counted for unknown emails too: the answer must not tell them apart.
+            rate_limits::hit(state, Limit::SignInAccount, email).await?;
+            Err(AppError::InvalidCredentials)
+        }
     }
 }
 

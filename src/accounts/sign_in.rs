@@ -14,6 +14,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
 
     let state = AppState::current()?;
     let email = validate_sign_in(&email, &password).map_err(AppError::Validation)?;
-    let user = service::sign_in(&state, &email, password).await?;
+    let address = crate::server::security::current_client_address(&state.config);
+    let user = service::sign_in(&state, &email, password, address.as_deref()).await?;
     auth::begin_session(user).await
 }

@@ -21,6 +21,9 @@ pub async fn sign_up(
     let state = AppState::current()?;
     let input =
         validate_sign_up(&name, &email, &password, &organization).map_err(AppError::Validation)?;
+    if let Some(address) = crate::server::security::current_client_address(&state.config) {
+        crate::rate_limits::hit(&state, crate::rate_limits::Limit::SignUpAddress, &address).await?;
+    }
     let user = service::sign_up(&state, input).await?;
     auth::begin_session(user).await
 }

@@ -11,11 +11,12 @@ mod schema;
 mod usage;
 
 use async_graphql::{EmptySubscription, Schema};
+use std::net::SocketAddr;
+
 use axum::{
     Extension, Json,
-    body::Bytes,
-    extract::State,
-    http::{HeaderMap, StatusCode},
+    extract::{ConnectInfo, State},
+    http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
 
@@ -40,9 +41,19 @@ pub fn schema() -> ApiSchema {
 pub async fn handler(
     State(state): State<AppState>,
     Extension(schema): Extension<ApiSchema>,
-    headers: HeaderMap,
-    body: Bytes,
+    request: axum::extract::Request,
 ) -> Response {
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().cloned();
+    // The body limit layer has bounded it already.
+    let Ok(body) = axum::body::to_bytes(body, crate::server::MAX_REQUEST_BODY).await else {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            failure("The request is too large."),
+        )
+            .into_response();
+    };
     let Ok(request) = serde_json::from_slice::<async_graphql::Request>(&body) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -54,9 +65,26 @@ pub async fn handler(
         Ok(caller) => caller,
         Err(e) => return failure(&e.to_string()).into_response(),
     };
-    let request = request.data(state.clone()).data(caller);
-    Json(schema.execute(request).await).into_response()
+    let address = ClientAddress(crate::server::security::client_address(
+        &state.config,
+        &headers,
+        peer.map(|p| p.0),
+    ));
+    let request = request.data(state.clone()).data(caller).data(address);
+    let response = schema.execute(request).await;
+    // A rate-limited operation (signIn) answers 429 with Retry-After, as the web form does;
+    // the body is still the GraphQL answer the SDK reads.
+    let limited = response.http_headers.contains_key(header::RETRY_AFTER);
+    let mut http = Json(response).into_response();
+    if limited {
+        *http.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    }
+    http
 }
+
+/// Where the request came from, for rate limits (see `server::security::client_address`).
+#[derive(Clone, Debug)]
+pub struct ClientAddress(pub Option<String>);
 
 /// A GraphQL answer with no data and one error.
 fn failure(message: &str) -> Json<async_graphql::Response> {

@@ -48,6 +48,12 @@ pub(super) fn answer<T>(ctx: &Context<'_>, outcome: std::result::Result<T, AppEr
                     .join(" "),
                 _ => e.to_string(),
             };
+            if let AppError::RateLimited { retry_after_secs } = &e {
+                ctx.insert_http_header(
+                    axum::http::header::RETRY_AFTER,
+                    retry_after_secs.to_string(),
+                );
+            }
             let error = ServerError::new(message, Some(ctx.item.pos));
             ctx.add_error(ctx.set_error_path(error));
             Ok(None)
@@ -524,7 +530,11 @@ impl BaseMutation {
         email: String,
         password: String,
     ) -> Result<SignedIn> {
-        answer(ctx, sign_in(state(ctx), &email, password).await)
+        let address = ctx
+            .data_unchecked::<crate::api::ClientAddress>()
+            .0
+            .as_deref();
+        answer(ctx, sign_in(state(ctx), &email, password, address).await)
     }
 }
 
@@ -532,9 +542,10 @@ async fn sign_in(
     state: &AppState,
     email: &str,
     password: String,
+    address: Option<&str>,
 ) -> std::result::Result<SignedIn, AppError> {
     let email = normalize_email(email).map_err(|_| AppError::InvalidCredentials)?;
-    let user = accounts::sign_in(state, &email, password).await?;
+    let user = accounts::sign_in(state, &email, password, address).await?;
     let (idtoken, expires_at) = auth::issue(state, user).await?;
     tracing::info!(%user, "signed in for the API");
     Ok(SignedIn {

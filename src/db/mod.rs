@@ -84,6 +84,7 @@ pub mod invitations;
 pub mod limits;
 pub mod organizations;
 pub mod outbox;
+pub mod rate_limits;
 pub mod usage;
 pub mod users;
 pub mod workspaces;

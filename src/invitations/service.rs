@@ -24,6 +24,7 @@ use crate::{
         service::{ensure_room_for_guest, ensure_within},
     },
     policy::{Operation, authorize, authorize_in_organization, authorize_in_workspace},
+    rate_limits::{self, Limit},
     roles::Role,
     server::state::AppState,
     timestamp::Timestamp,
@@ -86,6 +87,8 @@ pub async fn invite(
     raw_email: &str,
     role: Role,
 ) -> Result<InvitationSent, AppError> {
+    // Every invitation sent is an email to someone: counted per sender.
+    rate_limits::hit(state, Limit::InvitationsUser, &user.id.to_string()).await?;
     let mut tx = state.db.begin().await?;
     lock(&mut tx, organization).await?;
     let own_role = authorize_in_organization(
@@ -290,6 +293,8 @@ pub async fn resend(
     organization: OrganizationId,
     invitation: InvitationId,
 ) -> Result<InvitationSent, AppError> {
+    // Every invitation sent is an email to someone: counted per sender.
+    rate_limits::hit(state, Limit::InvitationsUser, &user.id.to_string()).await?;
     let mut tx = state.db.begin().await?;
     lock(&mut tx, organization).await?;
     authorize_in_organization(
@@ -352,6 +357,8 @@ pub async fn invite_guest(
     workspace: WorkspaceId,
     raw_email: &str,
 ) -> Result<InvitationSent, AppError> {
+    // Every invitation sent is an email to someone: counted per sender.
+    rate_limits::hit(state, Limit::InvitationsUser, &user.id.to_string()).await?;
     let mut tx = state.db.begin().await?;
     let access =
         authorize_in_workspace(&mut tx, workspace, user.id, Operation::AddWorkspaceGuest).await?;
@@ -425,6 +432,8 @@ pub async fn resend_guest(
     workspace: WorkspaceId,
     invitation: InvitationId,
 ) -> Result<InvitationSent, AppError> {
+    // Every invitation sent is an email to someone: counted per sender.
+    rate_limits::hit(state, Limit::InvitationsUser, &user.id.to_string()).await?;
     let mut tx = state.db.begin().await?;
     let access =
         authorize_in_workspace(&mut tx, workspace, user.id, Operation::AddWorkspaceGuest).await?;

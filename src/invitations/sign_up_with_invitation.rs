@@ -15,6 +15,9 @@ pub async fn sign_up_with_invitation(
     use crate::{accounts::auth, invitations::service, server::state::AppState};
 
     let state = AppState::current()?;
+    if let Some(address) = crate::server::security::current_client_address(&state.config) {
+        crate::rate_limits::hit(&state, crate::rate_limits::Limit::SignUpAddress, &address).await?;
+    }
     let user = service::sign_up_with_link(&state, &token, &name, password).await?;
     auth::begin_session(user).await?;
     crate::server::forms::plain_form_goes_to("/");

@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf};
 use clap::Parser;
 use url::Url;
 
-use crate::{db::DEFAULT_URL, limits::PlatformLimits};
+use crate::{db::DEFAULT_URL, limits::PlatformLimits, rate_limits::RateLimits};
 
 #[derive(Debug, Clone, Parser)]
 #[command(
@@ -69,6 +69,23 @@ pub struct Cli {
     #[arg(long, env = "ORGSPACE_INVITATION_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=90))]
     pub invitation_days: u32,
 
+    /// A rate limit, as NAME=MAX/SECONDS, or NAME=off: `sign_in_address` (sign-in attempts per
+    /// client address, shipped 30/300), `sign_in_account` (failed sign-ins per account, 10/900),
+    /// `sign_up_address` (sign-ups per client address, 10/3600), `invitations_user`
+    /// (invitations sent per user, 200/3600). Repeat the flag, or separate with commas.
+    #[arg(
+        long = "rate-limit",
+        env = "ORGSPACE_RATE_LIMITS",
+        value_name = "NAME=MAX/SECONDS",
+        value_delimiter = ','
+    )]
+    pub rate_limits: Vec<String>,
+
+    /// Behind a load balancer or reverse proxy: take the client address from the last entry of
+    /// `X-Forwarded-For` (which the proxy must set) rather than from the connection.
+    #[arg(long, env = "ORGSPACE_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+
     /// The folder of static files (pkg/, favicon). Default: `site` beside the binary, or
     /// `../site` from it (the layout of a cargo build).
     #[arg(long, env = "LEPTOS_SITE_ROOT")]
@@ -91,6 +108,8 @@ pub struct Config {
     pub site_root: PathBuf,
     pub limits: PlatformLimits,
     pub invitation_days: u32,
+    pub rate_limits: RateLimits,
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +124,8 @@ pub enum ConfigError {
     SmtpFrom(String),
     #[error("--org-limit/--workspace-limit {0}")]
     Limits(String),
+    #[error("--rate-limit {0}")]
+    RateLimits(String),
     #[error(
         "cannot find the site folder (tried {0}); build it with `make build` or set LEPTOS_SITE_ROOT"
     )]
@@ -159,9 +180,13 @@ impl Cli {
         let limits = PlatformLimits::parse(&self.org_limits, &self.workspace_limits)
             .map_err(ConfigError::Limits)?;
 
+        let rate_limits = RateLimits::parse(&self.rate_limits).map_err(ConfigError::RateLimits)?;
+
         Ok(Config {
             limits,
             invitation_days: self.invitation_days,
+            rate_limits,
+            trust_forwarded_for: self.trust_forwarded_for,
             addr: self.addr,
             database_url: self.database_url,
             secure_cookies: url.scheme() == "https",

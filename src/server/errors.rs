@@ -7,7 +7,7 @@
 use axum::{
     body::{Body, to_bytes},
     extract::Request,
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header},
     middleware::Next,
     response::Response,
 };
@@ -32,5 +32,10 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
     let error = AppError::de(bytes.clone());
     parts.status =
         StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let AppError::RateLimited { retry_after_secs } = error {
+        parts
+            .headers
+            .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+    }
     Response::from_parts(parts, Body::from(bytes))
 }

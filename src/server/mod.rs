@@ -188,7 +188,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         state.db.backend()
     );
     let db = state.db.clone();
-    axum::serve(listener, router(state))
+    // The peer's address reaches handlers (rate limits count per client address).
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartError::Serve)?;

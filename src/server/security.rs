@@ -116,6 +116,63 @@ pub async fn standard_headers(request: Request, next: Next) -> Response {
     response
 }
 
+/// The client a request came from, as rate limits count it: the connection's address, or,
+/// behind a trusted proxy (`--trust-forwarded-for`), the last address of `X-Forwarded-For`.
+/// IPv6 addresses count by their /64 network, which one client usually holds whole. `None`
+/// when unknown (requests made in process, as in tests): such requests are not limited per
+/// address.
+pub fn client_address(
+    config: &crate::server::config::Config,
+    headers: &HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+) -> Option<String> {
+    address_of(config.trust_forwarded_for, headers, peer)
+}
+
+fn address_of(
+    trust_forwarded_for: bool,
+    headers: &HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+) -> Option<String> {
+    use std::net::IpAddr;
+
+    let forwarded = || {
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .last()
+            .and_then(|a| a.trim().parse::<IpAddr>().ok())
+    };
+    let ip = if trust_forwarded_for {
+        forwarded()
+    } else {
+        None
+    }
+    .or_else(|| peer.map(|p| p.ip()))?;
+    Some(match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    })
+}
+
+/// The client address of the current server function's request (see [`client_address`]).
+pub fn current_client_address(config: &crate::server::config::Config) -> Option<String> {
+    let parts = leptos::prelude::use_context::<http::request::Parts>()?;
+    let peer = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0);
+    client_address(config, &parts.headers, peer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +186,36 @@ mod tests {
     }
 
     const PUBLIC: &str = "https://orgs.example.com";
+
+    #[test]
+    fn client_addresses_come_from_the_connection_or_a_trusted_proxy() {
+        let peer = Some("10.0.0.5:51000".parse().unwrap());
+        let forwarded = headers(&[("x-forwarded-for", "198.51.100.1, 203.0.113.9")]);
+        assert_eq!(
+            address_of(false, &forwarded, peer).as_deref(),
+            Some("10.0.0.5")
+        );
+        // Behind a proxy: the address it appended last (earlier ones are the client's say).
+        assert_eq!(
+            address_of(true, &forwarded, peer).as_deref(),
+            Some("203.0.113.9")
+        );
+        // A proxy that sent rubbish: the connection's.
+        let junk = headers(&[("x-forwarded-for", "not an address")]);
+        assert_eq!(address_of(true, &junk, peer).as_deref(), Some("10.0.0.5"));
+        // IPv6 by /64; IPv4-mapped as IPv4; unknown stays unknown.
+        let v6 = Some("[2001:db8:aa:bb:1:2:3:4]:1".parse().unwrap());
+        assert_eq!(
+            address_of(false, &HeaderMap::new(), v6).as_deref(),
+            Some("2001:db8:aa:bb::/64")
+        );
+        let mapped = Some("[::ffff:192.0.2.1]:1".parse().unwrap());
+        assert_eq!(
+            address_of(false, &HeaderMap::new(), mapped).as_deref(),
+            Some("192.0.2.1")
+        );
+        assert_eq!(address_of(false, &HeaderMap::new(), None), None);
+    }
 
     #[test]
     fn same_origin_posts_pass() {

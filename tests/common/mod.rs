@@ -181,6 +181,19 @@ impl TestApp {
         app
     }
 
+    /// With rate limits of the operator, as `--rate-limit` takes them (`sign_in_account=3/60`).
+    pub async fn with_rate_limits(test_db: &TestDb, rules: &[&str]) -> TestApp {
+        let mut app = Self::build(test_db, PUBLIC_URL, &[]).await;
+        let mut config = (*app.state.config).clone();
+        config.rate_limits = orgspace::rate_limits::RateLimits::parse(
+            &rules.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
+        )
+        .expect("rate limits");
+        app.state.config = std::sync::Arc::new(config);
+        app.router = server::router(app.state.clone());
+        app
+    }
+
     /// With platform limits of the operator, as `--org-limit` takes them (`members=3`).
     pub async fn with_org_limits(test_db: &TestDb, limits: &[&str]) -> TestApp {
         Self::build(test_db, PUBLIC_URL, limits).await
@@ -205,6 +218,8 @@ impl TestApp {
             )
             .expect("platform limits"),
             invitation_days: 7,
+            rate_limits: Default::default(),
+            trust_forwarded_for: false,
         };
         let state = server::state_over(config, test_db.db.clone(), Passwords::new(2))
             .await
@@ -222,6 +237,7 @@ impl TestApp {
             router: self.router.clone(),
             cookie: None,
             origin: Some(PUBLIC_URL.to_owned()),
+            peer: None,
         }
     }
 }
@@ -254,10 +270,18 @@ pub struct Client {
     pub cookie: Option<String>,
     /// Sent as `Origin` with every POST, as browsers do; `None` for a script.
     pub origin: Option<String>,
+    /// The address the requests come from, as a served connection gives it; `None` (unknown,
+    /// as for requests made in process) by default.
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 impl Client {
-    pub async fn send(&mut self, request: Request<Body>) -> Response {
+    pub async fn send(&mut self, mut request: Request<Body>) -> Response {
+        if let Some(peer) = self.peer {
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
         let response = self
             .router
             .clone()
