@@ -192,6 +192,60 @@ async fn sign_in_cycles_the_session_id_and_sign_out_ends_it_on_the_server(t: Tes
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
 
+async fn a_new_password_or_signing_out_elsewhere_ends_the_other_sessions(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut laptop = app.client();
+    let (email, password) = laptop.sign_up("Grace Hopper", "Navy").await;
+    let sign_in = |password: String| {
+        let email = email.clone();
+        let app = &app;
+        async move {
+            let mut c = app.client();
+            let r = c
+                .call("sign_in", &[("email", &email), ("password", &password)])
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            c
+        }
+    };
+    let mut phone = sign_in(password.clone()).await;
+    assert_eq!(phone.me().await["name"], "Grace Hopper");
+
+    // A new password: the phone is signed out at its next request, the laptop stays (under a
+    // new session id).
+    let before = session_id(&laptop);
+    let new = "a brand new passphrase".to_owned();
+    let r = laptop
+        .call(
+            "change_password",
+            &[
+                ("current_password", password.as_str()),
+                ("new_password", new.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_ne!(session_id(&laptop), before);
+    assert_eq!(phone.me().await, serde_json::Value::Null);
+    let r = phone.call("get_dashboard", &[]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(laptop.me().await["name"], "Grace Hopper");
+    let mut replay = app.client();
+    replay.cookie = Some(before);
+    assert_eq!(replay.me().await, serde_json::Value::Null);
+
+    // Signed in again elsewhere; "sign out everywhere else" ends that one, keeps this one.
+    let mut tablet = sign_in(new.clone()).await;
+    assert_eq!(tablet.me().await["name"], "Grace Hopper");
+    let r = laptop.call("sign_out_elsewhere", &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(tablet.me().await, serde_json::Value::Null);
+    assert_eq!(laptop.me().await["name"], "Grace Hopper");
+    // And signing in afresh still works.
+    let mut again = sign_in(new).await;
+    assert_eq!(again.me().await["name"], "Grace Hopper");
+}
+
 async fn cross_site_posts_are_refused(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut attacker = app.client();
@@ -386,6 +440,7 @@ on_both_backends!(
     invalid_sign_up_names_every_bad_field_and_stores_nothing,
     wrong_email_and_wrong_password_answer_the_same,
     sign_in_cycles_the_session_id_and_sign_out_ends_it_on_the_server,
+    a_new_password_or_signing_out_elsewhere_ends_the_other_sessions,
     cross_site_posts_are_refused,
     forms_work_without_javascript,
     pages_redirect_by_session,

@@ -151,3 +151,24 @@ test('after ten wrong passwords the account waits, and the form says for how lon
   await expect(page.getByRole('alert')).toHaveText(/^Too many attempts\. Please wait \d+ seconds and try again\.$/);
   await expect(page).toHaveURL(/\/signin/);
 });
+
+test('signing out everywhere else ends the other browser\'s session, not this one', async ({ page, browser }) => {
+  const account = newAccount('elsewhere');
+  await signUp(page, account);
+  await expectDashboard(page, account.organization);
+  const other = await browser.newContext();
+  const phone = await other.newPage();
+  await signIn(phone, account.email, account.password);
+  await expectDashboard(phone, account.organization);
+
+  await page.goto('/settings/account');
+  const sessions = page.getByRole('region', { name: 'Sessions' });
+  await sessions.getByRole('button', { name: 'Sign out everywhere else' }).click();
+  await expect(sessions.getByRole('status')).toHaveText('You are signed out everywhere else.');
+
+  await phone.goto('/members');
+  await expect(phone).toHaveURL(/\/signin\?next=/);
+  await page.goto('/members');
+  await expect(page.getByRole('heading', { level: 1, name: 'Members' })).toBeVisible();
+  await other.close();
+});

@@ -12,7 +12,7 @@ test('sign up, sign out and sign in without JavaScript', async ({ page }) => {
 
   // The user menu is a <details>: it opens without JavaScript too.
   await page.locator('.user-menu > summary').click();
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.goto('/');
   await expect(page).toHaveURL(/\/signin$/);
 
@@ -25,7 +25,7 @@ test('a wrong password shows the message without JavaScript', async ({ page }) =
   await signUp(page, account);
   await expectDashboard(page, account.organization);
   await page.locator('.user-menu > summary').click();
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
 
   await signIn(page, account.email, 'definitely wrong');
   await expect(page.getByRole('alert')).toHaveText('The email or password is incorrect.');

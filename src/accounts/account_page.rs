@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    accounts::{ChangePassword, PASSWORD_MAX, check_password},
+    accounts::{ChangePassword, PASSWORD_MAX, SignOutElsewhere, check_password},
     error::FieldErrors,
     ui::{
         form::{Field, FormAlert, SubmitButton, validate_on_submit},
@@ -49,6 +49,9 @@ pub fn AccountPage() -> impl IntoView {
             form.reset();
         }
     });
+    let elsewhere = ServerAction::<SignOutElsewhere>::new();
+    let elsewhere_error = Signal::derive(move || elsewhere.value().get().and_then(Result::err));
+    let elsewhere_done = move || matches!(elsewhere.value().get(), Some(Ok(())));
     view! {
         <Title text="Account"/>
         <div class="page-header">
@@ -96,6 +99,26 @@ pub fn AccountPage() -> impl IntoView {
                     hint="At least 8 characters." client server/>
                 <SubmitButton label="Change password" pending_label="Changing…"
                     pending=action.pending()/>
+            </ActionForm>
+        </section>
+        <section class="card" aria-labelledby="sessions-heading">
+            <div class="card-header">
+                <h2 id="sessions-heading">"Sessions"</h2>
+            </div>
+            <ActionForm action=elsewhere attr:class="form tight settings-form">
+                {move || elsewhere_done().then(|| view! {
+                    <div class="alert alert-success" role="status">
+                        "You are signed out everywhere else."
+                    </div>
+                })}
+                <p class="muted small">
+                    "Signed in on a computer you no longer use? Sign out of every other browser and device, and end the sign-ins of your scripts. This one stays signed in; API keys keep working."
+                </p>
+                <FormAlert error=elsewhere_error/>
+                <button type="submit" class="button"
+                    aria-busy=move || elsewhere.pending().get().then_some("true")>
+                    "Sign out everywhere else"
+                </button>
             </ActionForm>
         </section>
     }

@@ -11,6 +11,9 @@ use crate::{
 };
 
 const USER_KEY: &str = "user_id";
+/// When the session was signed in (Unix milliseconds): sessions older than the user's
+/// `sessions_valid_after` are over.
+const SIGNED_IN_KEY: &str = "signed_in_at";
 /// When the session was last refreshed (Unix seconds).
 const SEEN_KEY: &str = "seen";
 /// Sessions expire after a period of inactivity; refreshing the expiry on every request would
@@ -39,8 +42,17 @@ pub async fn current_user(state: &AppState) -> Result<Option<UserRecord>, AppErr
     else {
         return Ok(None);
     };
+    // Sessions from before this was recorded count as signed in at the epoch: still valid
+    // until the user's sessions are first ended.
+    let signed_in_at: i64 = session
+        .get(SIGNED_IN_KEY)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(0);
     let mut c = state.db.conn().await?;
-    let Some(user) = users::find_by_id(&mut c, id).await? else {
+    let found =
+        users::find_for_session(&mut c, id, Timestamp::from_unix_millis(signed_in_at)).await?;
+    let Some(user) = found else {
         session.flush().await.map_err(session_error)?;
         return Ok(None);
     };
@@ -75,10 +87,34 @@ pub async fn begin_session(user: UserId) -> Result<(), AppError> {
         .insert(USER_KEY, user)
         .await
         .map_err(session_error)?;
+    let now = Timestamp::now();
     session
-        .insert(SEEN_KEY, Timestamp::now().unix_millis() / 1000)
+        .insert(SEEN_KEY, now.unix_millis() / 1000)
         .await
         .map_err(session_error)?;
+    session
+        .insert(SIGNED_IN_KEY, now.unix_millis())
+        .await
+        .map_err(session_error)?;
+    Ok(())
+}
+
+/// Ends every other session of the signed-in user (and keeps this one): their next request
+/// finds them signed out. This session gets a new id too.
+pub async fn end_other_sessions(state: &AppState, user: UserId) -> Result<(), AppError> {
+    let session = session().await?;
+    // The line is drawn a millisecond ahead, so that a session signed in during this very
+    // millisecond is ended too; this session is stamped with the line itself, first, so that
+    // it is never on the wrong side of it.
+    let line = Timestamp::from_unix_millis(Timestamp::now().unix_millis() + 1);
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(SIGNED_IN_KEY, line.unix_millis())
+        .await
+        .map_err(session_error)?;
+    session.save().await.map_err(session_error)?;
+    let mut c = state.db.conn().await?;
+    users::end_sessions_before(&mut c, user, line).await?;
     Ok(())
 }
 

@@ -2,8 +2,9 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// Changes my password, given the current one. The scripts signed in with my email and
-/// password (access tokens) must sign in again; my API keys and this session stay.
+/// Changes my password, given the current one. My other sessions end, and the scripts signed
+/// in with my email and password (access tokens) must sign in again; my API keys and this
+/// session stay.
 ///
 /// Permissions: anyone signed in, for themselves.
 #[server(prefix = "/api", endpoint = "change_password")]
@@ -16,6 +17,8 @@ pub async fn change_password(
     let state = AppState::current()?;
     let user = auth::require_user(&state).await?;
     service::change_password(&state, &user, current_password, new_password).await?;
+    // Whoever else was signed in with the old password is signed out.
+    auth::end_other_sessions(&state, user.id).await?;
     crate::server::forms::back_without_dialog();
     Ok(())
 }

@@ -6,6 +6,7 @@ mod get_me;
 pub mod pages;
 mod sign_in;
 mod sign_out;
+mod sign_out_elsewhere;
 mod sign_up;
 mod validate;
 
@@ -20,6 +21,7 @@ pub use change_password::*;
 pub use get_me::*;
 pub use sign_in::*;
 pub use sign_out::*;
+pub use sign_out_elsewhere::*;
 pub use sign_up::*;
 pub use validate::*;
 

@@ -51,6 +51,33 @@ pub async fn find_by_id(c: &mut impl Exec, id: UserId) -> Result<Option<UserReco
     Ok(run!(c, x => sqlx::query_as(&sql).bind(id).fetch_optional(x).await)?)
 }
 
+/// The user of a session that began at `signed_in_at`, unless their sessions were ended
+/// after it (a password change, "sign out everywhere else"): `None` then, as for a user who no
+/// longer exists.
+pub async fn find_for_session(
+    c: &mut impl Exec,
+    id: UserId,
+    signed_in_at: Timestamp,
+) -> Result<Option<UserRecord>, DbError> {
+    let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1 AND sessions_valid_after <= $2");
+    Ok(run!(c, x => sqlx::query_as(&sql).bind(id).bind(signed_in_at).fetch_optional(x).await)?)
+}
+
+/// Ends every session of the user that began before `now`.
+pub async fn end_sessions_before(
+    c: &mut impl Exec,
+    id: UserId,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    run!(c, x => sqlx::query("UPDATE users SET sessions_valid_after = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(x)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
 /// `email` must be normalised the way it was stored.
 pub async fn find_by_email(c: &mut impl Exec, email: &str) -> Result<Option<UserRecord>, DbError> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE email = $1");

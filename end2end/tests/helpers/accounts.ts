@@ -36,7 +36,7 @@ export async function signIn(page: Page, email: string, password: string) {
 /** Signs out through the user menu in the header. */
 export async function signOut(page: Page) {
   await page.locator('.user-menu > summary').click();
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(/\/signin(\?next=.*)?$/);
 }
 
