@@ -426,11 +426,61 @@ async fn responses_carry_the_standard_headers(t: TestDb) {
     let r = app.client().get("/signin").await;
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    assert_eq!(r.header("referrer-policy"), Some("same-origin"));
+    assert_eq!(r.header("strict-transport-security"), None, "not over http");
+    // A page's policy names this response's nonce, and every inline script carries it.
+    let policy = r.header("content-security-policy").unwrap().to_owned();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("a nonce in {policy}"));
+    assert!(nonce.len() >= 22, "{nonce}");
+    for directive in [
+        "default-src 'self'",
+        "'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(policy.contains(directive), "{directive} in {policy}");
+    }
+    let script_src = policy
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
+    assert!(!script_src.contains("unsafe-inline"), "{script_src}");
+    let scripts: Vec<&str> = r
+        .body
+        .match_indices("<script")
+        .map(|(i, _)| &r.body[i..])
+        .collect();
+    assert!(!scripts.is_empty());
+    for script in scripts {
+        let tag = &script[..script.find('>').unwrap()];
+        assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "{tag}");
+    }
+    // Another page, another nonce.
+    let again = app.client().get("/signin").await;
+    assert_ne!(
+        again.header("content-security-policy"),
+        Some(policy.as_str())
+    );
+    // Answers that are not pages run nothing.
+    let r = app.client().call("get_me", &[]).await;
     assert_eq!(
         r.header("content-security-policy"),
-        Some("frame-ancestors 'none'")
+        Some("default-src 'none'; frame-ancestors 'none'")
     );
-    assert_eq!(r.header("cache-control"), Some("no-store"));
+    // Behind https, browsers are told to stay on https.
+    let secure = TestApp::with_public_url(&t, "https://orgs.example.com").await;
+    let r = secure.client().get("/signin").await;
+    assert_eq!(
+        r.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
 }
 
 on_both_backends!(

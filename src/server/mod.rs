@@ -138,7 +138,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::refuse_cross_site,
         ))
-        .layer(middleware::from_fn(security::standard_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::standard_headers,
+        ))
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(RequestBodyLimitLayer::new(MAX_REQUEST_BODY))
         .layer(TraceLayer::new_for_http())

@@ -90,9 +90,34 @@ pub async fn sign_in_first(session: Session, request: Request, next: Next) -> Re
     next.run(request).await
 }
 
-/// Headers for every response: no sniffing, no framing, no referrer to other sites, and no
-/// caching of signed-in pages unless a route said otherwise.
-pub async fn standard_headers(request: Request, next: Next) -> Response {
+/// The Content-Security-Policy of an HTML page: its own scripts, and the inline ones Leptos
+/// writes (hydration, resolved resources) only with this response's `nonce`; WebAssembly; its
+/// own styles, and `style` attributes (the meters' widths); nothing from other sites; never in
+/// a frame; forms post only here.
+pub fn page_policy(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The Content-Security-Policy of everything that is not a page (JSON, files): nothing runs.
+const OTHER_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Browsers remember for a year to come back over https only (sent when the public URL is
+/// https).
+const HSTS: &str = "max-age=31536000";
+
+/// Headers for every response: no sniffing, no framing, a Content-Security-Policy (pages set
+/// their own, with their nonce), no referrer to other sites, HSTS behind https, and no caching
+/// of signed-in pages unless a route said otherwise.
+pub async fn standard_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     headers.insert(
@@ -102,7 +127,13 @@ pub async fn standard_headers(request: Request, next: Next) -> Response {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
-        .or_insert(HeaderValue::from_static("frame-ancestors 'none'"));
+        .or_insert(HeaderValue::from_static(OTHER_POLICY));
+    if state.config.secure_cookies {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     // `same-origin` everywhere, the invitation page included: its address holds the token, and
     // no other site ever receives it; `no-referrer` would also strip the Referer from the
     // page's own form posts, which a plain (no-JavaScript) form needs to come back to the page
