@@ -194,6 +194,27 @@ impl TestApp {
         app
     }
 
+    /// With platform limits (`--org-limit`, as `members=3`) and rate limits (`--rate-limit`)
+    /// of the operator.
+    pub async fn with_limits(
+        test_db: &TestDb,
+        org_limits: &[&str],
+        rate_limits: &[&str],
+    ) -> TestApp {
+        let mut app = Self::build(test_db, PUBLIC_URL, org_limits).await;
+        let mut config = (*app.state.config).clone();
+        config.rate_limits = orgspace::rate_limits::RateLimits::parse(
+            &rate_limits
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>(),
+        )
+        .expect("rate limits");
+        app.state.config = std::sync::Arc::new(config);
+        app.router = server::router(app.state.clone());
+        app
+    }
+
     /// With platform limits of the operator, as `--org-limit` takes them (`members=3`).
     pub async fn with_org_limits(test_db: &TestDb, limits: &[&str]) -> TestApp {
         Self::build(test_db, PUBLIC_URL, limits).await
