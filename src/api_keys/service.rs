@@ -327,11 +327,13 @@ pub async fn take_shown_once() -> Result<Option<CreatedKey>, AppError> {
 
 /// Deletes the user's key of that name; it stops working at once.
 pub async fn delete(state: &AppState, user: &UserRecord, name: &str) -> Result<(), AppError> {
+    // A name no key could have names no key.
+    let name = check_name(name).map_err(|_| AppError::NotFound)?;
     let mut c = state.db.conn().await?;
-    if !db::delete_by_name(&mut c, user.id, name.trim()).await? {
+    if !db::delete_by_name(&mut c, user.id, &name).await? {
         return Err(AppError::NotFound);
     }
-    tracing::info!(user = %user.id, key = %name.trim(), "API key deleted");
+    tracing::info!(user = %user.id, key = %name, "API key deleted");
     Ok(())
 }
 

@@ -122,6 +122,10 @@ pub enum DbError {
     ForeignKeyViolation,
     #[error("check constraint violated")]
     CheckViolation,
+    /// Text the database cannot hold (PostgreSQL refuses the NUL character). Input is checked
+    /// before it gets here; this is the net under those checks.
+    #[error("text the database cannot store")]
+    UnstorableText,
     #[error("invalid database URL: {0}")]
     InvalidUrl(String),
     #[error(transparent)]
@@ -140,6 +144,11 @@ impl From<sqlx::Error> for DbError {
                 ErrorKind::CheckViolation => return DbError::CheckViolation,
                 _ => {}
             }
+            // 22021: character_not_in_repertoire ("invalid byte sequence for encoding UTF8:
+            // 0x00").
+            if db.code().as_deref() == Some("22021") {
+                return DbError::UnstorableText;
+            }
         }
         DbError::Sqlx(e)
     }
@@ -149,6 +158,10 @@ impl From<DbError> for AppError {
     /// Callers that expect a constraint violation match it first and say what it means; what
     /// reaches this conversion is unexpected, so it is logged and the user sees a plain sentence.
     fn from(e: DbError) -> Self {
+        if matches!(e, DbError::UnstorableText) {
+            tracing::warn!(error = %e, "input reached the database unchecked");
+            return AppError::BadRequest;
+        }
         tracing::error!(error = %e, "database error");
         AppError::Internal
     }
