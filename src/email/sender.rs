@@ -42,8 +42,12 @@ pub fn spawn(db: Db, outbox: Outbox, smtp_url: &url::Url, from: &str) -> Result<
     let from: Mailbox = from.parse().map_err(|e| format!("--smtp-from: {e}"))?;
     tokio::spawn(async move {
         loop {
-            if let Err(e) = pass(&db, &transport, &from).await {
-                tracing::warn!(error = %e, "email outbox: could not read the queue");
+            match pass(&db, &transport, &from).await {
+                // A full batch: there may be more due already (a backlog after a restart, or a
+                // burst of invitations): the next pass starts at once, not after the poll.
+                Ok(delivered) if delivered >= BATCH as usize => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "email outbox: could not read the queue"),
             }
             tokio::select! {
                 () = outbox.woken() => {}
@@ -54,7 +58,7 @@ pub fn spawn(db: Db, outbox: Outbox, smtp_url: &url::Url, from: &str) -> Result<
     Ok(())
 }
 
-/// One pass over what is due. Answers how many were delivered.
+/// One pass over what is due (at most a batch). Answers how many were delivered.
 pub async fn pass(
     db: &Db,
     transport: &AsyncSmtpTransport<Tokio1Executor>,
