@@ -24,16 +24,15 @@ use crate::{
 
 /// The document around the application, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    // The page's Content-Security-Policy carries the nonce Leptos gives this response's inline
-    // scripts: nothing else inline runs.
+    // The nonce of this response's Content-Security-Policy (see `server::security`): Leptos
+    // puts it on every inline script it writes.
     #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(response)) = (
-        leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
-    ) && let Ok(policy) =
-        http::HeaderValue::from_str(&crate::server::security::page_policy(&nonce))
-    {
-        response.insert_header(http::header::CONTENT_SECURITY_POLICY, policy);
+    if let Some(nonce) = use_context::<http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<crate::server::security::CspNonce>()
+            .cloned()
+    }) {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
     view! {
         <!DOCTYPE html>

@@ -218,9 +218,41 @@ async fn instances_sharing_a_database_share_the_limits(t: TestDb) {
     }
 }
 
+async fn guessing_the_current_password_is_limited_too(t: TestDb) {
+    let app = TestApp::with_rate_limits(&t, &["sign_in_account=2/600"]).await;
+    let mut stolen = app.client();
+    let (email, password) = stolen.sign_up("Ada", "Engines").await;
+    for guess in ["guess number one", "guess number two"] {
+        let r = stolen
+            .call(
+                "change_password",
+                &[
+                    ("current_password", guess),
+                    ("new_password", "taken over!!"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    }
+    let r = stolen
+        .call(
+            "change_password",
+            &[
+                ("current_password", password.as_str()),
+                ("new_password", "taken over!!"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    // The same account's sign-in waits too: the guesses were against its password.
+    let r = sign_in(&mut app.client(), &email, &password).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+}
+
 on_both_backends!(
     failed_sign_ins_lock_the_account_for_a_while,
     one_address_cannot_sign_in_or_up_without_end,
     invitations_are_limited_per_sender,
     instances_sharing_a_database_share_the_limits,
+    guessing_the_current_password_is_limited_too,
 );

@@ -77,10 +77,9 @@ pub async fn sign_up(state: &AppState, input: ValidSignUp) -> Result<UserId, App
     Ok(user)
 }
 
-/// The user whose email and password match. An unknown email costs the same time as a wrong
-/// password and answers the same error.
 /// Sets a new password for `user`, who must give the current one. Every access token their
-/// scripts signed in with ends (API keys, made and deleted on purpose, stay).
+/// scripts signed in with ends (API keys, made and deleted on purpose, stay). A wrong current
+/// password counts as a failed sign-in: a stolen session cannot guess it without end.
 pub async fn change_password(
     state: &AppState,
     user: &UserRecord,
@@ -97,11 +96,13 @@ pub async fn change_password(
             "Choose a password other than the current one.",
         );
     }
+    rate_limits::check(state, Limit::SignInAccount, &user.email).await?;
     let matches = state
         .passwords
         .verify(current, Some(user.password_hash.clone()))
         .await?;
     if !matches {
+        rate_limits::hit(state, Limit::SignInAccount, &user.email).await?;
         errors.0.insert(
             0,
             crate::error::FieldError {
@@ -120,9 +121,11 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Checks `email`'s password. Rate limited, for the web form and the API alike: every attempt
-/// counts against the client's address (`address`, when known), and failures against the
-/// account, which is refused for a while after too many, even with the right password.
+/// The user whose email and password match. An unknown email costs the same time as a wrong
+/// password and answers the same error. Rate limited, for the web form and the API alike:
+/// every attempt counts against the client's address (`address`, when known), and failures
+/// against the account, which is refused for a while after too many, even with the right
+/// password.
 pub async fn sign_in(
     state: &AppState,
     email: &str,

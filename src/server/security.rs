@@ -103,6 +103,29 @@ pub fn page_policy(nonce: &str) -> String {
     )
 }
 
+/// The nonce of one response's Content-Security-Policy: 128 random bits, base64url.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+impl CspNonce {
+    fn new() -> CspNonce {
+        use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+        let mut bytes = [0u8; 16];
+        // The OS random source does not fail on the systems orgspace runs on; if it ever did,
+        // a time-derived value keeps the page working (the policy still forbids inline code
+        // that does not carry it).
+        if getrandom::getrandom(&mut bytes).is_err() {
+            bytes = crate::timestamp::Timestamp::now()
+                .unix_millis()
+                .to_le_bytes()
+                .repeat(2)[..16]
+                .try_into()
+                .unwrap_or_default();
+        }
+        CspNonce(URL_SAFE_NO_PAD.encode(bytes))
+    }
+}
+
 /// The Content-Security-Policy of everything that is not a page (JSON, files): nothing runs.
 const OTHER_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
@@ -115,11 +138,23 @@ const HSTS: &str = "max-age=31536000";
 /// of signed-in pages unless a route said otherwise.
 pub async fn standard_headers(
     State(state): State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
+    // The nonce is chosen here, where the header is written, and handed to the page (the shell
+    // gives it to Leptos): the policy and the page's scripts always agree.
+    let nonce = CspNonce::new();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
     let headers = response.headers_mut();
+    if is_page && let Ok(policy) = HeaderValue::from_str(&page_policy(&nonce.0)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
