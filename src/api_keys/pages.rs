@@ -14,7 +14,7 @@ use crate::{
     error::{AppError, FieldErrors},
     ui::{
         dialog::{Dialog, DialogButtons},
-        form::{Field, FormAlert},
+        form::{CopyField, Field, FormAlert},
         urlencode,
     },
 };
@@ -332,49 +332,14 @@ fn SelectField(
 /// The key just made, to copy once: only its fingerprint is kept.
 #[component]
 fn CreatedDialog(created: CreatedKey) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let key = created.key.clone();
-    let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(window) = web_sys::window() {
-            // The browser may refuse (an insecure origin): the field stays selectable.
-            let _promise = window.navigator().clipboard().write_text(&key);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &key;
-        copied.set(true);
-    };
     view! {
         <Dialog title="API key created".to_owned() close_href=HERE>
             <p class="alert alert-success" role="status">
                 {format!("Your key “{}” is ready.", created.name)}
             </p>
-            <div class="field">
-                <label for="created-key">"API key"</label>
-                <div class="inline-field">
-                    <input id="created-key" class="secret" type="text" readonly value=created.key
-                        spellcheck="false" autocomplete="off" aria-describedby="created-key-note"
-                        on:focus=|ev| {
-                            #[cfg(feature = "hydrate")]
-                            {
-                                use wasm_bindgen::JsCast;
-                                if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                                    input.select();
-                                }
-                            }
-                            #[cfg(not(feature = "hydrate"))]
-                            let _ = ev;
-                        }/>
-                    <button type="button" class="button" on:click=copy>
-                        {move || if copied.get() { "Copied" } else { "Copy" }}
-                    </button>
-                </div>
-                <p class="field-note" id="created-key-note">
-                    <span class="field-hint">
-                        "Copy it now: orgspace keeps only a fingerprint of it, and will not show it again."
-                    </span>
-                </p>
-            </div>
+            <CopyField id="created-key" label="API key" value=created.key copy_label="Copy"
+                class="secret"
+                note="Copy it now: orgspace keeps only a fingerprint of it, and will not show it again.".to_owned()/>
             <div class="modal-actions">
                 <a href=HERE class="button primary">"Done"</a>
             </div>

@@ -7,7 +7,7 @@ use crate::{
     invitations::{AddOrganizationMember, InvitationSent},
     ui::{
         dialog::Dialog,
-        form::{Field, FormAlert, validate_on_submit},
+        form::{CopyField, Field, FormAlert, validate_on_submit},
     },
 };
 use leptos::prelude::*;
@@ -88,18 +88,6 @@ pub fn InviteDialog(
 /// The invitation is on its way: its link, to copy once (it is never shown again).
 #[component]
 pub fn SentDialog(sent: InvitationSent, close_href: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let link = sent.link.clone();
-    let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(window) = web_sys::window() {
-            // The browser may refuse (an insecure origin): the field stays selectable.
-            let _promise = window.navigator().clipboard().write_text(&link);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &link;
-        copied.set(true);
-    };
     let email = sent.invitation.email.clone();
     let note = if sent.emailed {
         format!("We emailed {email} a link to join. You can also send it yourself:")
@@ -111,31 +99,9 @@ pub fn SentDialog(sent: InvitationSent, close_href: String) -> impl IntoView {
     view! {
         <Dialog title="Invitation sent".to_owned() close_href=close_href.clone()>
             <p class="alert alert-success" role="status">{note}</p>
-            <div class="field">
-                <label for="invite-link">"Invitation link"</label>
-                <div class="inline-field">
-                    <input id="invite-link" type="text" readonly value=sent.link.clone()
-                        on:focus=|ev| {
-                            #[cfg(feature = "hydrate")]
-                            {
-                                use wasm_bindgen::JsCast;
-                                if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                                    input.select();
-                                }
-                            }
-                            #[cfg(not(feature = "hydrate"))]
-                            let _ = ev;
-                        }/>
-                    <button type="button" class="button" on:click=copy>
-                        {move || if copied.get() { "Copied" } else { "Copy link" }}
-                    </button>
-                </div>
-                <p class="field-note">
-                    <span class="field-hint">
-                        {format!("It works once, for {email} only, until {}. It is shown only now.", sent.invitation.expires_at.human_date_time())}
-                    </span>
-                </p>
-            </div>
+            <CopyField id="invite-link" label="Invitation link" value=sent.link.clone()
+                copy_label="Copy link"
+                note=format!("It works once, for {email} only, until {}. It is shown only now.", sent.invitation.expires_at.human_date_time())/>
             <div class="modal-actions">
                 <a href=close_href class="button primary">"Done"</a>
             </div>

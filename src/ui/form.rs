@@ -133,3 +133,60 @@ pub fn SubmitButton(
         </button>
     }
 }
+
+/// A secret shown once (an invitation link, an API key): read-only, selected whole on focus,
+/// with a button that copies it to the clipboard, and a note under it.
+#[component]
+pub fn CopyField(
+    id: &'static str,
+    label: &'static str,
+    value: String,
+    /// The button's label before it is pressed (`Copy`, `Copy link`).
+    copy_label: &'static str,
+    note: String,
+    /// Extra classes for the input (`secret`: monospace).
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let copy = {
+        let value = value.clone();
+        move |_| {
+            #[cfg(feature = "hydrate")]
+            if let Some(window) = web_sys::window() {
+                // The browser may refuse (an insecure origin): the field stays selectable.
+                let _promise = window.navigator().clipboard().write_text(&value);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = &value;
+            copied.set(true);
+        }
+    };
+    let note_id = format!("{id}-note");
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <div class="inline-field">
+                <input id=id class=class type="text" readonly value=value spellcheck="false"
+                    autocomplete="off" aria-describedby=note_id.clone()
+                    on:focus=|ev| {
+                        #[cfg(feature = "hydrate")]
+                        {
+                            use wasm_bindgen::JsCast;
+                            if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                                input.select();
+                            }
+                        }
+                        #[cfg(not(feature = "hydrate"))]
+                        let _ = ev;
+                    }/>
+                <button type="button" class="button" on:click=copy>
+                    {move || if copied.get() { "Copied" } else { copy_label }}
+                </button>
+            </div>
+            <p class="field-note" id=note_id>
+                <span class="field-hint">{note}</span>
+            </p>
+        </div>
+    }
+}
