@@ -1,8 +1,9 @@
 //! Rate limits against guessing and abuse: sign-in attempts per client address, failed sign-ins
 //! per account, sign-ups per client address, and invitations sent per user. Counted in the
-//! database (fixed windows), so that instances sharing one database share the limits; a
-//! refusal is [`AppError::RateLimited`] with the seconds to wait (answered as 429 with
-//! `Retry-After`).
+//! database, so that instances sharing one database share the limits. A subject's window opens
+//! at its first hit and lasts the rule's seconds (a burst gets the allowance once, whatever the
+//! clock says). A refusal is [`AppError::RateLimited`] with the seconds to wait (answered as 429
+//! with `Retry-After`).
 
 use std::{collections::BTreeMap, fmt, str::FromStr};
 
@@ -146,15 +147,10 @@ impl FromStr for Limit {
     }
 }
 
-/// The window `now` falls in, and the seconds left in it.
-fn window(rule: Rule, now: Timestamp) -> (Timestamp, u64) {
-    let len = rule.window_secs * 1000;
-    let start = now.unix_millis() - now.unix_millis().rem_euclid(len);
-    let left_ms = start + len - now.unix_millis();
-    (
-        Timestamp::from_unix_millis(start),
-        u64::try_from((left_ms + 999) / 1000).unwrap_or(1).max(1),
-    )
+/// The whole seconds left, at `now`, in a window of `rule` that opened at `start` (at least 1).
+fn seconds_left(rule: Rule, start: Timestamp, now: Timestamp) -> u64 {
+    let left_ms = start.unix_millis() + rule.window_secs * 1000 - now.unix_millis();
+    u64::try_from((left_ms + 999) / 1000).unwrap_or(1).max(1)
 }
 
 fn bucket(limit: Limit, subject: &str) -> String {
@@ -171,9 +167,14 @@ pub async fn hit(state: &AppState, limit: Limit, subject: &str) -> Result<(), Ap
         return Ok(());
     }
     let now = Timestamp::now();
-    let (start, left) = window(rule, now);
     let mut c = state.db.conn().await?;
-    let hits = db::hit(&mut c, &bucket(limit, subject), start).await?;
+    let (hits, start) = db::hit(
+        &mut c,
+        &bucket(limit, subject),
+        now,
+        rule.window_secs * 1000,
+    )
+    .await?;
     // Now and then, old windows are forgotten (a day is longer than any window).
     if hits == 1 && rand_percent() < 2 {
         sweep(&mut c, now).await?;
@@ -181,7 +182,7 @@ pub async fn hit(state: &AppState, limit: Limit, subject: &str) -> Result<(), Ap
     if hits > rule.max {
         tracing::warn!(%limit, subject, hits, "rate limited");
         return Err(AppError::RateLimited {
-            retry_after_secs: left,
+            retry_after_secs: seconds_left(rule, start, now),
         });
     }
     Ok(())
@@ -194,14 +195,21 @@ pub async fn check(state: &AppState, limit: Limit, subject: &str) -> Result<(), 
     if rule.max == 0 {
         return Ok(());
     }
-    let (start, left) = window(rule, Timestamp::now());
+    let now = Timestamp::now();
     let mut c = state.db.conn().await?;
-    if db::hits(&mut c, &bucket(limit, subject), start).await? >= rule.max {
-        return Err(AppError::RateLimited {
-            retry_after_secs: left,
-        });
+    match db::hits(
+        &mut c,
+        &bucket(limit, subject),
+        now,
+        rule.window_secs * 1000,
+    )
+    .await?
+    {
+        Some((hits, start)) if hits >= rule.max => Err(AppError::RateLimited {
+            retry_after_secs: seconds_left(rule, start, now),
+        }),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 async fn sweep(c: &mut impl crate::db::Exec, now: Timestamp) -> Result<(), DbError> {
@@ -253,15 +261,16 @@ mod tests {
     }
 
     #[test]
-    fn windows_are_fixed_and_say_how_long_is_left() {
+    fn the_wait_is_what_is_left_of_the_window_since_its_first_hit() {
         let rule = Rule {
             max: 1,
             window_secs: 60,
         };
-        let (start, left) = window(rule, Timestamp::from_unix_millis(125_500));
-        assert_eq!(start, Timestamp::from_unix_millis(120_000));
-        assert_eq!(left, 55);
-        let (_, left) = window(rule, Timestamp::from_unix_millis(179_999));
-        assert_eq!(left, 1);
+        let start = Timestamp::from_unix_millis(125_500);
+        assert_eq!(seconds_left(rule, start, start), 60);
+        let later = Timestamp::from_unix_millis(130_000);
+        assert_eq!(seconds_left(rule, start, later), 56);
+        let last = Timestamp::from_unix_millis(185_499);
+        assert_eq!(seconds_left(rule, start, last), 1);
     }
 }

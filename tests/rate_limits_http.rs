@@ -49,7 +49,8 @@ async fn failed_sign_ins_lock_the_account_for_a_while(t: TestDb) {
     let r = sign_in(&mut owner, &email, &password).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
     let wait = retry_after(&r);
-    assert!((1..=600).contains(&wait), "{wait}");
+    // The window opened at the first failure, moments ago: nearly all of it is left.
+    assert!((590..=600).contains(&wait), "{wait}");
     assert_eq!(
         r.json(),
         json!({ "RateLimited": { "retry_after_secs": wait } }),

@@ -1,41 +1,52 @@
-//! The `rate_limits` table: fixed-window counters, shared by every instance on the database.
+//! The `rate_limits` table: counters over a window that opens at a bucket's first hit, shared by every instance on the database.
 
 use crate::{
     db::{DbError, Exec},
     timestamp::Timestamp,
 };
 
-/// Counts one more hit of `bucket` in the window starting at `window_start` (a new window
-/// starts from nothing); answers the hits of the window, this one included.
-pub async fn hit(c: &mut impl Exec, bucket: &str, window_start: Timestamp) -> Result<i64, DbError> {
-    Ok(run!(c, x => sqlx::query_scalar(
+/// Counts one more hit of `bucket` at `now`. A bucket's window starts at its first hit and lasts
+/// `window_ms`; a hit after it starts a new window from nothing. Answers the hits of the window,
+/// this one included, and when the window started.
+pub async fn hit(
+    c: &mut impl Exec,
+    bucket: &str,
+    now: Timestamp,
+    window_ms: i64,
+) -> Result<(i64, Timestamp), DbError> {
+    let since = Timestamp::from_unix_millis(now.unix_millis() - window_ms);
+    Ok(run!(c, x => sqlx::query_as(
         "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ($1, $2, 1)
          ON CONFLICT (bucket) DO UPDATE SET
-            hits = CASE WHEN rate_limits.window_start = excluded.window_start
+            hits = CASE WHEN rate_limits.window_start > $3
                         THEN rate_limits.hits + 1 ELSE 1 END,
-            window_start = excluded.window_start
-         RETURNING hits",
+            window_start = CASE WHEN rate_limits.window_start > $3
+                        THEN rate_limits.window_start ELSE excluded.window_start END
+         RETURNING hits, window_start",
     )
     .bind(bucket)
-    .bind(window_start)
+    .bind(now)
+    .bind(since)
     .fetch_one(x)
     .await)?)
 }
 
-/// The hits of `bucket` in the window starting at `window_start`, counting nothing.
+/// The hits of `bucket` in its window still open at `now`, and when that window started;
+/// counts nothing.
 pub async fn hits(
     c: &mut impl Exec,
     bucket: &str,
-    window_start: Timestamp,
-) -> Result<i64, DbError> {
-    let found: Option<i64> = run!(c, x => sqlx::query_scalar(
-        "SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2",
+    now: Timestamp,
+    window_ms: i64,
+) -> Result<Option<(i64, Timestamp)>, DbError> {
+    let since = Timestamp::from_unix_millis(now.unix_millis() - window_ms);
+    Ok(run!(c, x => sqlx::query_as(
+        "SELECT hits, window_start FROM rate_limits WHERE bucket = $1 AND window_start > $2",
     )
     .bind(bucket)
-    .bind(window_start)
+    .bind(since)
     .fetch_optional(x)
-    .await)?;
-    Ok(found.unwrap_or(0))
+    .await)?)
 }
 
 /// Forgets counters whose window started before `before`.
