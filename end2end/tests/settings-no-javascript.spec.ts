@@ -50,9 +50,31 @@ test('change the password without JavaScript', async ({ page }) => {
   await password.getByLabel('Current password').fill(account.password);
   await password.getByLabel('New password').fill(`${account.password}-2`);
   await password.getByRole('button', { name: 'Change password' }).click();
-  await expect(page).toHaveURL(/\/settings\/account$/);
+  await expect(page).toHaveURL(/\/settings\/account\?done=password$/);
+  await expect(password.getByRole('status')).toContainText('Your password is changed.');
 
   await signOut(page);
   await signIn(page, account.email, `${account.password}-2`);
   await expectDashboard(page, account.organization);
+});
+
+test('sign out everywhere else without JavaScript', async ({ page, browser }) => {
+  const account = newAccount('plainelsewhere');
+  await signUp(page, account);
+  await expectDashboard(page, account.organization);
+  const other = await browser.newContext({ javaScriptEnabled: false });
+  const phone = await other.newPage();
+  await signIn(phone, account.email, account.password);
+  await expectDashboard(phone, account.organization);
+
+  await page.goto('/settings/account');
+  const sessions = page.getByRole('region', { name: 'Sessions' });
+  await expect(sessions.getByRole('status')).toHaveCount(0);
+  await sessions.getByRole('button', { name: 'Sign out everywhere else' }).click();
+  await expect(page).toHaveURL(/\/settings\/account\?done=elsewhere$/);
+  await expect(sessions.getByRole('status')).toHaveText('You are signed out everywhere else.');
+
+  await phone.goto('/members');
+  await expect(phone).toHaveURL(/\/signin\?next=/);
+  await other.close();
 });

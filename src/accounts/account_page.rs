@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     accounts::{ChangePassword, PASSWORD_MAX, SignOutElsewhere, check_password},
@@ -16,6 +17,9 @@ use crate::{
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let session = SessionContext::get();
+    // A form sent without JavaScript lands back here with `?done=password` or `?done=elsewhere`.
+    let query = use_query_map();
+    let done = move |what: &str| query.with(|q| q.get_str("done") == Some(what));
     let action = ServerAction::<ChangePassword>::new();
     let client = RwSignal::new(FieldErrors::default());
     let server = Signal::derive(move || action.value().get().and_then(Result::err));
@@ -25,7 +29,10 @@ pub fn AccountPage() -> impl IntoView {
                 && e.field_message("new_password").is_none()
         })
     });
-    let changed = move || matches!(action.value().get(), Some(Ok(())));
+    let changed = move || match action.value().get() {
+        Some(answer) => answer.is_ok(),
+        None => done("password"),
+    };
     let check = validate_on_submit(client, |input: &ChangePassword| {
         let mut errors = FieldErrors::default();
         if input.current_password.is_empty() {
@@ -51,7 +58,10 @@ pub fn AccountPage() -> impl IntoView {
     });
     let elsewhere = ServerAction::<SignOutElsewhere>::new();
     let elsewhere_error = Signal::derive(move || elsewhere.value().get().and_then(Result::err));
-    let elsewhere_done = move || matches!(elsewhere.value().get(), Some(Ok(())));
+    let elsewhere_done = move || match elsewhere.value().get() {
+        Some(answer) => answer.is_ok(),
+        None => done("elsewhere"),
+    };
     view! {
         <Title text="Account"/>
         <div class="page-header">

@@ -19,6 +19,7 @@ pub async fn change_password(
     service::change_password(&state, &user, current_password, new_password).await?;
     // Whoever else was signed in with the old password is signed out.
     auth::end_other_sessions(&state, user.id).await?;
-    crate::server::forms::back_without_dialog();
+    // Without JavaScript, the page it lands on says so.
+    crate::server::forms::plain_form_goes_to("/settings/account?done=password");
     Ok(())
 }

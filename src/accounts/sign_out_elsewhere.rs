@@ -16,5 +16,7 @@ pub async fn sign_out_elsewhere() -> Result<(), AppError> {
     let mut c = state.db.conn().await?;
     access_tokens::delete_for_user(&mut c, user.id).await?;
     tracing::info!(user = %user.id, "signed out everywhere else");
+    // Without JavaScript, the page it lands on says so.
+    crate::server::forms::plain_form_goes_to("/settings/account?done=elsewhere");
     Ok(())
 }
