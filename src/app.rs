@@ -14,6 +14,7 @@ use crate::{
         pages::{SignInPage, SignUpPage},
     },
     api_keys::pages::ApiKeysPage,
+    audit::pages::AuditPage,
     channels::pages::ChannelsPage,
     invitations::{link_page::InvitationLinkPage, pages::InvitationsPage},
     members::pages::MembersPage,
@@ -87,6 +88,7 @@ fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/members") view=MembersPage/>
                 <Route path=path!("/organizations") view=OrganizationsPage/>
                 <Route path=path!("/invitations") view=InvitationsPage/>
+                <Route path=path!("/audit") view=AuditPage/>
                 <Route path=path!("/settings/account") view=AccountPage/>
                 <Route path=path!("/settings/api-keys") view=ApiKeysPage/>
             </ParentRoute>

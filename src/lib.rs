@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod api_keys;
 pub mod app;
+pub mod audit;
 pub mod channels;
 pub mod error;
 pub mod guests;

@@ -45,6 +45,8 @@ pub enum Operation {
     /// Reporting metered usage (Compute Time, storage, instances) of the organization as a
     /// whole: it decides what the organization may still use, so admins only.
     ReportOrganizationUsage,
+    /// Reading and exporting the organization's audit log.
+    GetAuditLog,
     // Workspace operations: decided by the caller's effective workspace role.
     GetWorkspace,
     SetWorkspace,
@@ -70,7 +72,7 @@ pub enum Scope {
 }
 
 impl Operation {
-    pub const ALL: [Operation; 32] = {
+    pub const ALL: [Operation; 33] = {
         use Operation::*;
         [
             GetOrganization,
@@ -92,6 +94,7 @@ impl Operation {
             ManageChannelRegistry,
             GetOrganizationUsage,
             ReportOrganizationUsage,
+            GetAuditLog,
             GetWorkspace,
             SetWorkspace,
             GetChannels,
@@ -129,7 +132,8 @@ impl Operation {
             | RemoveOrganizationMember
             | SetOrganizationLimit
             | EditOrganization
-            | ReportOrganizationUsage => (Scope::Organization, Role::Admin),
+            | ReportOrganizationUsage
+            | GetAuditLog => (Scope::Organization, Role::Admin),
             GetWorkspace | SetWorkspace | GetChannels => (Scope::Workspace, Role::Guest),
             GetWorkspaceGuests
             | GetWorkspaceInvites
@@ -200,7 +204,7 @@ mod tests {
     /// (O: organization role, W: workspace role) and whether a guest, a member and an admin may
     /// perform it.
     #[rustfmt::skip]
-    const TABLE: [(Operation, Scope, [bool; 3]); 32] = [
+    const TABLE: [(Operation, Scope, [bool; 3]); 33] = [
         //                                   guest member admin
         (GetOrganization,               O, [Y,    Y,    Y]),
         (SetOrganization,               O, [Y,    Y,    Y]),
@@ -221,6 +225,7 @@ mod tests {
         (ManageChannelRegistry,         O, [N,    Y,    Y]),
         (GetOrganizationUsage,          O, [N,    Y,    Y]),
         (ReportOrganizationUsage,       O, [N,    N,    Y]),
+        (GetAuditLog,                   O, [N,    N,    Y]),
         (GetWorkspace,                  W, [Y,    Y,    Y]),
         (SetWorkspace,                  W, [Y,    Y,    Y]),
         (GetChannels,                   W, [Y,    Y,    Y]),

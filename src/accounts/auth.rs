@@ -34,7 +34,15 @@ pub async fn session() -> Result<Session, AppError> {
 
 /// The signed-in user, if any. A session whose user no longer exists is ended.
 pub async fn current_user(state: &AppState) -> Result<Option<UserRecord>, AppError> {
-    let session = session().await?;
+    user_of_session(state, &session().await?).await
+}
+
+/// The user `session` is signed in as, if any (for plain axum handlers, which have the session
+/// but no Leptos context). A session whose user no longer exists, or that was ended, is ended.
+pub async fn user_of_session(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<UserRecord>, AppError> {
     let Some(id) = session
         .get::<UserId>(USER_KEY)
         .await

@@ -6,6 +6,10 @@ use crate::{
     api_keys::{
         ApiKey, ApiKeys, CreatedKey, KEY_PREFIX, KEYS_MAX, KeyScope, NAME_MAX, ScopeChoice,
     },
+    audit::{
+        Action,
+        service::{Event, Target, record},
+    },
     db::{
         api_keys::{self as db, KeyRow, NewKey},
         users::UserRecord,
@@ -299,6 +303,24 @@ pub async fn create(
             format!("You already have a key named \"{name}\". Choose another name."),
         ));
     }
+    let after = serde_json::json!({
+        "reaches": match (organization, workspace) {
+            (_, Some(_)) => "one workspace",
+            (Some(_), None) => "the organization",
+            _ => "everything its owner can do",
+        },
+        "expires": expires_at.map_or("never".to_owned(), |t| t.date_string()),
+    });
+    audit_key(
+        &mut tx,
+        user,
+        Action::ApiKeyCreated,
+        &name,
+        &key[..SHOWN],
+        (organization, workspace),
+        after,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(user = %user.id, key = %name, "API key created");
     Ok(CreatedKey { name, key })
@@ -329,11 +351,58 @@ pub async fn take_shown_once() -> Result<Option<CreatedKey>, AppError> {
 pub async fn delete(state: &AppState, user: &UserRecord, name: &str) -> Result<(), AppError> {
     // A name no key could have names no key.
     let name = check_name(name).map_err(|_| AppError::NotFound)?;
-    let mut c = state.db.conn().await?;
-    if !db::delete_by_name(&mut c, user.id, &name).await? {
+    let mut tx = state.db.begin().await?;
+    let key = db::for_user(&mut tx, user.id)
+        .await?
+        .into_iter()
+        .find(|k| k.name == name)
+        .ok_or(AppError::NotFound)?;
+    if !db::delete_by_name(&mut tx, user.id, &name).await? {
         return Err(AppError::NotFound);
     }
+    let before = serde_json::json!({ "prefix": key.prefix });
+    let place = (key.organization_id, key.workspace_id);
+    audit_key(
+        &mut tx,
+        user,
+        Action::ApiKeyDeleted,
+        &name,
+        &key.prefix,
+        place,
+        before,
+    )
+    .await?;
+    tx.commit().await?;
     tracing::info!(user = %user.id, key = %name, "API key deleted");
+    Ok(())
+}
+
+/// The events of a key made or deleted: in the organization it is limited to, or, for a key
+/// that reaches everything its owner can do, in every organization the owner is in.
+async fn audit_key(
+    tx: &mut crate::db::Tx,
+    user: &UserRecord,
+    action: Action,
+    name: &str,
+    prefix: &str,
+    (organization, workspace): (Option<OrganizationId>, Option<WorkspaceId>),
+    fields: serde_json::Value,
+) -> Result<(), AppError> {
+    let organizations = match organization {
+        Some(org) => vec![org],
+        None => crate::audit::service::organizations_of(tx, user.id).await?,
+    };
+    for organization in organizations {
+        let target = Target::other("api_key", None, &format!("{name} ({prefix}…)"));
+        let mut event = Event::new(action, organization, target);
+        event.workspace = workspace;
+        event = if action == Action::ApiKeyDeleted {
+            event.before(fields.clone())
+        } else {
+            event.after(fields.clone())
+        };
+        record(tx, user, event).await?;
+    }
     Ok(())
 }
 
@@ -350,6 +419,7 @@ pub async fn authenticate(state: &AppState, raw: &str) -> Result<Option<KeyCalle
         return Ok(None);
     };
     db::touch(&mut c, found.id, now).await?;
+    crate::audit::origin::used_api_key(&found.key.prefix);
     let reach = match (found.key.organization_id, found.key.workspace_id) {
         (Some(organization), Some(workspace)) => Reach::Workspace {
             organization,

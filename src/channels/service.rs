@@ -3,8 +3,14 @@
 
 use std::collections::HashSet;
 
+use serde_json::json;
+
 use crate::{
     accounts::{normalize_description, normalize_name},
+    audit::{
+        Action,
+        service::{Event, Target, record},
+    },
     channels::{DESCRIPTION_MAX, Kind, KindId, Registry, Section, WorkspaceChannels},
     db::{
         DbError, Exec, channels as db, limits::organization_counts, organizations,
@@ -118,6 +124,17 @@ pub async fn add<Id: KindId>(
         }
         other => other?,
     }
+    let action = match kind {
+        Kind::Channel => Action::ChannelAdded,
+        Kind::Volume => Action::VolumeAdded,
+    };
+    let event = Event::new(
+        action,
+        organization,
+        Target::other(kind.as_str(), Some(id.uuid().to_string()), &name),
+    )
+    .after(json!({ "name": name, "description": description }));
+    record(&mut tx, user, event).await?;
     tx.commit().await?;
     tracing::info!(%organization, %id, %kind, "added to the registry");
     Ok(id)
@@ -131,9 +148,7 @@ pub async fn remove<Id: KindId>(
     id: Id,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    let organization = db::organization_of(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (organization, name) = db::find(&mut tx, id).await?.ok_or(AppError::NotFound)?;
     authorize_in_organization(
         &mut tx,
         organization,
@@ -141,7 +156,23 @@ pub async fn remove<Id: KindId>(
         Operation::ManageChannelRegistry,
     )
     .await?;
+    let sharing = db::list::<Id>(&mut tx, organization)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id)
+        .map_or(0, |r| r.workspaces);
     db::delete(&mut tx, id).await?;
+    let action = match Id::KIND {
+        Kind::Channel => Action::ChannelRemoved,
+        Kind::Volume => Action::VolumeRemoved,
+    };
+    let event = Event::new(
+        action,
+        organization,
+        Target::other(Id::KIND.as_str(), Some(id.uuid().to_string()), &name),
+    )
+    .before(json!({ "name": name, "shared_with_workspaces": sharing }));
+    record(&mut tx, user, event).await?;
     tx.commit().await?;
     tracing::info!(%organization, %id, kind = %Id::KIND, "removed from the registry");
     Ok(())
@@ -177,10 +208,43 @@ pub async fn share(
     let access =
         authorize_in_workspace(&mut tx, workspace, user.id, Operation::EditWorkspace).await?;
     let organization = access.organization_id;
+    let names = |c: Vec<crate::channels::Shared<ChannelId>>,
+                 v: Vec<crate::channels::Shared<VolumeId>>| {
+        json!({
+            "channels": c.into_iter().map(|s| s.name).collect::<Vec<_>>(),
+            "volumes": v.into_iter().map(|s| s.name).collect::<Vec<_>>(),
+        })
+    };
+    let before = names(
+        db::shared_with(&mut tx, workspace).await?,
+        db::shared_with(&mut tx, workspace).await?,
+    );
     replace(&mut tx, workspace, organization, channels).await?;
     replace(&mut tx, workspace, organization, volumes).await?;
+    let after = names(
+        db::shared_with(&mut tx, workspace).await?,
+        db::shared_with(&mut tx, workspace).await?,
+    );
+    if before != after {
+        let label = workspaces_name(&mut tx, workspace).await?;
+        let event = Event::new(
+            Action::WorkspaceChannelsChanged,
+            organization,
+            Target::workspace(workspace, &label),
+        )
+        .in_workspace(workspace)
+        .before(before)
+        .after(after);
+        record(&mut tx, user, event).await?;
+    }
     tx.commit().await?;
     Ok(())
+}
+
+async fn workspaces_name(c: &mut impl Exec, workspace: WorkspaceId) -> Result<String, AppError> {
+    crate::db::workspaces::name_of(c, workspace)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 async fn replace<Id: KindId>(

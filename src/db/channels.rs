@@ -126,16 +126,16 @@ pub async fn create<Id: KindId>(
     Ok(())
 }
 
-/// The organization an entry belongs to; `None` when it does not exist.
-pub async fn organization_of<Id: KindId>(
+/// An entry's organization and name; `None` when it does not exist.
+pub async fn find<Id: KindId>(
     c: &mut impl Exec,
     id: Id,
-) -> Result<Option<OrganizationId>, DbError> {
+) -> Result<Option<(OrganizationId, String)>, DbError> {
     let sql = format!(
-        "SELECT organization_id FROM {} WHERE id = $1",
+        "SELECT organization_id, name FROM {} WHERE id = $1",
         tables(Id::KIND).registry
     );
-    Ok(run!(c, x => sqlx::query_scalar(&sql)
+    Ok(run!(c, x => sqlx::query_as(&sql)
         .bind(id.uuid())
         .fetch_optional(x)
         .await)?)

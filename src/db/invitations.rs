@@ -134,25 +134,25 @@ pub async fn count_pending_to_organization(
     Ok(run!(c, x => sqlx::query_scalar(&sql).bind(organization).bind(now).fetch_one(x).await)?)
 }
 
-/// Revokes an open invitation to the organization itself; false when there is none.
+/// Revokes an open invitation to the organization itself; answers its email and role, or
+/// `None` when there is none.
 pub async fn revoke_to_organization(
     c: &mut impl Exec,
     organization: OrganizationId,
     id: InvitationId,
     now: Timestamp,
-) -> Result<bool, DbError> {
-    let done = run!(c, x => sqlx::query(
+) -> Result<Option<(String, Role)>, DbError> {
+    Ok(run!(c, x => sqlx::query_as(
         "UPDATE invitations SET revoked_at = $3
          WHERE id = $2 AND organization_id = $1 AND workspace_id IS NULL
-           AND accepted_at IS NULL AND declined_at IS NULL AND revoked_at IS NULL",
+           AND accepted_at IS NULL AND declined_at IS NULL AND revoked_at IS NULL
+         RETURNING email, role",
     )
         .bind(organization)
         .bind(id)
         .bind(now)
-        .execute(x)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(done == 1)
+        .fetch_optional(x)
+        .await)?)
 }
 
 /// Pending invitations addressed to `email`, to organizations and to workspaces, newest first.
@@ -223,25 +223,25 @@ pub async fn pending_to_workspace(
     Ok(run!(c, x => sqlx::query_as(&sql).bind(workspace).bind(now).fetch_all(x).await)?)
 }
 
-/// Revokes an open guest invitation to the workspace; false when there is none.
+/// Revokes an open guest invitation to the workspace; answers its email and role, or `None`
+/// when there is none.
 pub async fn revoke_to_workspace(
     c: &mut impl Exec,
     workspace: WorkspaceId,
     id: InvitationId,
     now: Timestamp,
-) -> Result<bool, DbError> {
-    let done = run!(c, x => sqlx::query(
+) -> Result<Option<(String, Role)>, DbError> {
+    Ok(run!(c, x => sqlx::query_as(
         "UPDATE invitations SET revoked_at = $3
          WHERE id = $2 AND workspace_id = $1
-           AND accepted_at IS NULL AND declined_at IS NULL AND revoked_at IS NULL",
+           AND accepted_at IS NULL AND declined_at IS NULL AND revoked_at IS NULL
+         RETURNING email, role",
     )
         .bind(workspace)
         .bind(id)
         .bind(now)
-        .execute(x)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(done == 1)
+        .fetch_optional(x)
+        .await)?)
 }
 
 pub async fn mark_accepted(

@@ -79,6 +79,7 @@ pub(crate) use text_enum;
 
 pub mod access_tokens;
 pub mod api_keys;
+pub mod audit;
 pub mod channels;
 pub mod invitations;
 pub mod limits;

@@ -222,6 +222,19 @@ pub async fn name_of(c: &mut impl Exec, workspace: WorkspaceId) -> Result<Option
     )
 }
 
+/// The workspace's name and description; `None` when it does not exist.
+pub async fn name_and_description(
+    c: &mut impl Exec,
+    workspace: WorkspaceId,
+) -> Result<Option<(String, String)>, DbError> {
+    Ok(
+        run!(c, x => sqlx::query_as("SELECT name, description FROM workspaces WHERE id = $1")
+        .bind(workspace)
+        .fetch_optional(x)
+        .await)?,
+    )
+}
+
 /// The organization the workspace belongs to; `None` when it does not exist.
 pub async fn organization_of(
     c: &mut impl Exec,

@@ -1,8 +1,17 @@
 //! Listing and removing a workspace's guests. Inviting them is the invitation flow's
 //! (`invitations::service::invite_guest`).
 
+use serde_json::json;
+
 use crate::{
-    db::{users::UserRecord, workspaces},
+    audit::{
+        Action,
+        service::{Event, Target, record},
+    },
+    db::{
+        users::{self, UserRecord},
+        workspaces,
+    },
     error::AppError,
     guests::Guest,
     ids::{UserId, WorkspaceId},
@@ -38,10 +47,23 @@ pub async fn remove(
     guest: UserId,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    authorize_in_workspace(&mut tx, workspace, user.id, Operation::RemoveWorkspaceGuest).await?;
+    let access =
+        authorize_in_workspace(&mut tx, workspace, user.id, Operation::RemoveWorkspaceGuest)
+            .await?;
     if !workspaces::remove_guest(&mut tx, workspace, guest).await? {
         return Err(AppError::NotFound);
     }
+    let person = users::find_by_id(&mut tx, guest)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let event = Event::new(
+        Action::GuestRemoved,
+        access.organization_id,
+        Target::person(Some(guest), &person.name, &person.email),
+    )
+    .in_workspace(workspace)
+    .before(json!({ "role": crate::roles::Role::Guest }));
+    record(&mut tx, user, event).await?;
     tx.commit().await?;
     tracing::info!(%workspace, %guest, "guest removed");
     Ok(())

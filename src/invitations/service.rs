@@ -1,8 +1,14 @@
 //! Invitation operations. Creating and accepting lock the organization and check the Members
 //! limit inside the same transaction as the write.
 
+use serde_json::json;
+
 use crate::{
     accounts::{check_password, normalize_email, normalize_name},
+    audit::{
+        Action,
+        service::{Event, Target, record},
+    },
     db::{
         DbError, Exec, Tx,
         invitations::{self, InvitationRecord, LinkRecord, NewInvitation},
@@ -162,7 +168,17 @@ pub async fn invite(
         created_at: now,
         expires_at,
     };
-    let sent = deliver(state, tx, user, organization, None, invitation, &token.raw).await?;
+    let sent = deliver(
+        state,
+        tx,
+        Action::InvitationSent,
+        user,
+        organization,
+        None,
+        invitation,
+        &token.raw,
+    )
+    .await?;
     tracing::info!(%organization, invitation = %id, "invitation created");
     Ok(sent)
 }
@@ -207,15 +223,28 @@ pub fn link(state: &AppState, raw_token: &str) -> String {
 
 /// Sends the invitation just stored in `tx` and commits: its email is queued in the same
 /// transaction (nothing is lost if the mail server is down), and the sender is woken after.
+#[allow(clippy::too_many_arguments)]
 async fn deliver(
     state: &AppState,
     mut tx: Tx,
+    action: Action,
     inviter: &UserRecord,
     organization: OrganizationId,
     workspace: Option<WorkspaceId>,
     invitation: PendingInvitation,
     raw_token: &str,
 ) -> Result<InvitationSent, AppError> {
+    let mut event = Event::new(
+        action,
+        organization,
+        Target::invitation(invitation.id, &invitation.email),
+    )
+    .after(json!({
+        "role": invitation.role,
+        "expires": invitation.expires_at.date_string(),
+    }));
+    event.workspace = workspace;
+    record(&mut tx, inviter, event).await?;
     let sent = send(
         state,
         &mut tx,
@@ -344,7 +373,17 @@ pub async fn resend(
         created_at: now,
         expires_at,
     };
-    let sent = deliver(state, tx, user, organization, None, pending, &token.raw).await?;
+    let sent = deliver(
+        state,
+        tx,
+        Action::InvitationResent,
+        user,
+        organization,
+        None,
+        pending,
+        &token.raw,
+    )
+    .await?;
     tracing::info!(%organization, invitation = %inv.id, "invitation resent");
     Ok(sent)
 }
@@ -414,6 +453,7 @@ pub async fn invite_guest(
     let sent = deliver(
         state,
         tx,
+        Action::GuestInvited,
         user,
         organization,
         Some(workspace),
@@ -468,6 +508,7 @@ pub async fn resend_guest(
     let sent = deliver(
         state,
         tx,
+        Action::GuestInvitationResent,
         user,
         access.organization_id,
         Some(workspace),
@@ -499,16 +540,25 @@ pub async fn revoke_guest(
     invitation: InvitationId,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    authorize_in_workspace(
+    let access = authorize_in_workspace(
         &mut tx,
         workspace,
         user.id,
         Operation::RemoveWorkspaceInvitation,
     )
     .await?;
-    if !invitations::revoke_to_workspace(&mut tx, workspace, invitation, Timestamp::now()).await? {
-        return Err(AppError::NotFound);
-    }
+    let (email, role) =
+        invitations::revoke_to_workspace(&mut tx, workspace, invitation, Timestamp::now())
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let event = Event::new(
+        Action::GuestInvitationRevoked,
+        access.organization_id,
+        Target::invitation(invitation, &email),
+    )
+    .in_workspace(workspace)
+    .before(json!({ "role": role }));
+    record(&mut tx, user, event).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -588,11 +638,17 @@ pub async fn revoke(
         Operation::RemoveOrganizationInvitation,
     )
     .await?;
-    if !invitations::revoke_to_organization(&mut tx, organization, invitation, Timestamp::now())
-        .await?
-    {
-        return Err(AppError::NotFound);
-    }
+    let (email, role) =
+        invitations::revoke_to_organization(&mut tx, organization, invitation, Timestamp::now())
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let event = Event::new(
+        Action::InvitationRevoked,
+        organization,
+        Target::invitation(invitation, &email),
+    )
+    .before(json!({ "role": role }));
+    record(&mut tx, user, event).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -673,6 +729,13 @@ async fn join(
     }
     invitations::mark_accepted(tx, invitation, user.id, now).await?;
     users::set_last_used(tx, user.id, organization, None).await?;
+    let event = Event::new(
+        Action::InvitationAccepted,
+        organization,
+        Target::person(Some(user.id), &user.name, &user.email),
+    )
+    .after(json!({ "role": role }));
+    record(tx, user, event).await?;
     tracing::info!(%organization, %invitation, user = %user.id, "invitation accepted");
     Ok(())
 }
@@ -688,6 +751,18 @@ pub async fn decline(
         .await?
         .ok_or(AppError::NotFound)?;
     invitations::mark_declined(&mut tx, inv.id, now).await?;
+    record(
+        &mut tx,
+        user,
+        declined(
+            inv.id,
+            &inv.email,
+            inv.organization_id,
+            inv.workspace_id,
+            inv.role,
+        ),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -854,8 +929,34 @@ async fn join_as_guest(
     }
     invitations::mark_accepted(tx, invitation, user.id, now).await?;
     users::set_last_used(tx, user.id, organization, Some(workspace)).await?;
+    let event = Event::new(
+        Action::InvitationAccepted,
+        organization,
+        Target::person(Some(user.id), &user.name, &user.email),
+    )
+    .in_workspace(workspace)
+    .after(json!({ "role": Role::Guest }));
+    record(tx, user, event).await?;
     tracing::info!(%workspace, %invitation, user = %user.id, "guest invitation accepted");
     Ok(())
+}
+
+/// The event of a declined invitation.
+fn declined(
+    id: InvitationId,
+    email: &str,
+    organization: OrganizationId,
+    workspace: Option<WorkspaceId>,
+    role: Role,
+) -> Event {
+    let mut event = Event::new(
+        Action::InvitationDeclined,
+        organization,
+        Target::invitation(id, email),
+    )
+    .before(json!({ "role": role }));
+    event.workspace = workspace;
+    event
 }
 
 /// Declines the invitation of `raw_token` as `user`, who must be the invited address.
@@ -871,6 +972,18 @@ pub async fn decline_link(
         return Err(AppError::Forbidden);
     }
     invitations::mark_declined(&mut tx, inv.id, now).await?;
+    record(
+        &mut tx,
+        user,
+        declined(
+            inv.id,
+            &inv.email,
+            inv.organization_id,
+            inv.workspace_id,
+            inv.role,
+        ),
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(invitation = %inv.id, "invitation declined");
     Ok(())

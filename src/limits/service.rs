@@ -1,7 +1,13 @@
 //! Limits and usage: what a meter shows, and the checks every write that raises usage makes
 //! inside its own transaction.
 
+use serde_json::json;
+
 use crate::{
+    audit::{
+        Action,
+        service::{Event, Target, record},
+    },
     db::{DbError, Exec, limits as db, users::UserRecord},
     error::AppError,
     ids::{OrganizationId, WorkspaceId},
@@ -58,7 +64,20 @@ pub async fn set(
         .limits
         .default_for(Scope::Organization, setting);
     let value = parse_limit(raw_limit, max)?;
+    let before = db::organization_override(&mut tx, organization, setting)
+        .await?
+        .unwrap_or(max);
     db::set_organization_limit(&mut tx, organization, setting, value, Timestamp::now()).await?;
+    if before != value {
+        let event = Event::new(
+            Action::LimitChanged,
+            organization,
+            Target::other("limit", None, setting.label()),
+        )
+        .before(json!({ "limit": before }))
+        .after(json!({ "limit": value }));
+        record(&mut tx, user, event).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -222,7 +241,21 @@ pub async fn set_workspace(
     }
     let max = workspace_ceiling(&mut tx, &state.config, access.organization_id, setting).await?;
     let value = parse_limit(raw_limit, max)?;
+    let before = db::workspace_override(&mut tx, workspace, setting)
+        .await?
+        .unwrap_or(max);
     db::set_workspace_limit(&mut tx, workspace, setting, value, Timestamp::now()).await?;
+    if before != value {
+        let event = Event::new(
+            Action::LimitChanged,
+            access.organization_id,
+            Target::other("limit", None, setting.label()),
+        )
+        .in_workspace(workspace)
+        .before(json!({ "limit": before }))
+        .after(json!({ "limit": value }));
+        record(&mut tx, user, event).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -3,7 +3,13 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
+use serde_json::json;
+
 use crate::{
+    audit::{
+        Action,
+        service::{Event, Target, record},
+    },
     db::{
         Exec,
         limits::organization_counts,
@@ -140,16 +146,21 @@ pub async fn change_role(
     if role == Role::Guest {
         return Err(AppError::field("role", "Choose admin or member."));
     }
-    match organizations::member_role(&mut tx, organization, target).await? {
-        Some(current) if current == role => {}
+    let person = users::find_by_id(&mut tx, target)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = match organizations::member_role(&mut tx, organization, target).await? {
+        Some(current) if current == role => None,
         Some(Role::Admin) => {
             if organizations::count_admins(&mut tx, organization).await? <= 1 {
                 return Err(AppError::Conflict(LAST_ADMIN.into()));
             }
             organizations::set_member_role(&mut tx, organization, target, role).await?;
+            Some(Role::Admin)
         }
-        Some(_) => {
+        Some(current) => {
             organizations::set_member_role(&mut tx, organization, target, role).await?;
+            Some(current)
         }
         None => {
             // Only a guest of one of the organization's workspaces can be made a member.
@@ -168,16 +179,24 @@ pub async fn change_role(
                 usage + 1,
             )
             .await?;
-            let guest = users::find_by_id(&mut tx, target)
-                .await?
-                .ok_or(AppError::NotFound)?;
             let member = NewMember {
                 user: target,
-                name: &guest.name,
-                email: &guest.email,
+                name: &person.name,
+                email: &person.email,
             };
             organizations::add_member(&mut tx, organization, member, role, now).await?;
+            Some(Role::Guest)
         }
+    };
+    if let Some(before) = before {
+        let event = Event::new(
+            Action::MemberRoleChanged,
+            organization,
+            Target::person(Some(target), &person.name, &person.email),
+        )
+        .before(json!({ "role": before }))
+        .after(json!({ "role": role }));
+        record(&mut tx, user, event).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -206,6 +225,21 @@ pub async fn remove(
         return Err(AppError::Conflict(LAST_ADMIN.into()));
     }
     organizations::remove_member(&mut tx, organization, target).await?;
+    let person = users::find_by_id(&mut tx, target)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let action = if target == user.id {
+        Action::MemberLeft
+    } else {
+        Action::MemberRemoved
+    };
+    let event = Event::new(
+        action,
+        organization,
+        Target::person(Some(target), &person.name, &person.email),
+    )
+    .before(json!({ "role": target_role }));
+    record(&mut tx, user, event).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -81,7 +81,21 @@ pub async fn rename(
     let mut tx = state.db.begin().await?;
     authorize_in_organization(&mut tx, organization, user.id, Operation::EditOrganization).await?;
     let name = normalize_name(raw_name, "a name").map_err(|m| AppError::field("name", m))?;
+    let old = organizations::find_by_id(&mut tx, organization)
+        .await?
+        .ok_or(AppError::NotFound)?
+        .name;
     organizations::rename(&mut tx, organization, &name, Timestamp::now()).await?;
+    if old != name {
+        let event = crate::audit::service::Event::new(
+            crate::audit::Action::OrganizationRenamed,
+            organization,
+            crate::audit::service::Target::organization(organization, &name),
+        )
+        .before(serde_json::json!({ "name": old }))
+        .after(serde_json::json!({ "name": name }));
+        crate::audit::service::record(&mut tx, user, event).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -123,6 +123,7 @@ pub fn router(state: AppState) -> Router {
         // The GraphQL API; also at `POST /`, where `anatools.client(local=True)` posts.
         .route("/graphql", post(api::handler))
         .route("/api/usage", post(crate::usage::http::report))
+        .route("/audit/export.csv", get(crate::audit::export::export))
         .route("/", post(api::handler))
         .nest("/pkg", pkg)
         .leptos_routes(&state, routes, {
@@ -134,6 +135,10 @@ pub fn router(state: AppState) -> Router {
         .layer(Extension(api::schema()))
         .layer(middleware::from_fn(security::sign_in_first))
         .layer(sessions)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::audit::origin::note,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::refuse_cross_site,

@@ -61,13 +61,14 @@ pub fn same_site(headers: &HeaderMap, public_origin: &str) -> bool {
 }
 
 /// The pages for signed-in users (`AppLayout`'s routes).
-const SIGNED_IN_PAGES: [&str; 6] = [
+const SIGNED_IN_PAGES: [&str; 7] = [
     "/",
     "/members",
     "/workspaces",
     "/channels",
     "/organizations",
     "/invitations",
+    "/audit",
 ];
 
 /// Sends signed-out visitors of a page for signed-in users to sign in, before anything is
@@ -195,11 +196,44 @@ pub fn client_address(
     address_of(config.trust_forwarded_for, headers, peer)
 }
 
+/// The client's own address, as the audit log records it (an IPv6 address whole).
+pub fn exact_client_address(
+    config: &crate::server::config::Config,
+    headers: &HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+) -> Option<String> {
+    use std::net::IpAddr;
+
+    Some(match ip_of(config.trust_forwarded_for, headers, peer)? {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => v6.to_string(),
+        ip => ip.to_canonical().to_string(),
+    })
+}
+
 fn address_of(
     trust_forwarded_for: bool,
     headers: &HeaderMap,
     peer: Option<std::net::SocketAddr>,
 ) -> Option<String> {
+    use std::net::IpAddr;
+
+    Some(match ip_of(trust_forwarded_for, headers, peer)? {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    })
+}
+
+fn ip_of(
+    trust_forwarded_for: bool,
+    headers: &HeaderMap,
+    peer: Option<std::net::SocketAddr>,
+) -> Option<std::net::IpAddr> {
     use std::net::IpAddr;
 
     let forwarded = || {
@@ -211,22 +245,12 @@ fn address_of(
             .last()
             .and_then(|a| a.trim().parse::<IpAddr>().ok())
     };
-    let ip = if trust_forwarded_for {
+    if trust_forwarded_for {
         forwarded()
     } else {
         None
     }
-    .or_else(|| peer.map(|p| p.ip()))?;
-    Some(match ip {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
-    })
+    .or_else(|| peer.map(|p| p.ip()))
 }
 
 /// The client address of the current server function's request (see [`client_address`]).

@@ -101,6 +101,17 @@ pub fn AppLayout() -> impl IntoView {
                             })
                         })}
                     </Transition>
+                    // The audit log is for the organization's admins.
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            is_admin(session.me.await).then(|| view! {
+                                <A href="/audit">
+                                    <span class="nav-icon" aria-hidden="true">"⧗"</span>
+                                    "Audit log"
+                                </A>
+                            })
+                        })}
+                    </Transition>
                     <A href="/organizations">
                         <span class="nav-icon" aria-hidden="true">"◎"</span>
                         "Organizations"
@@ -130,6 +141,13 @@ pub fn AppLayout() -> impl IntoView {
 }
 
 /// Whether the signed-in user is only a guest of their current organization.
+fn is_admin(me: Result<Option<Me>, AppError>) -> bool {
+    matches!(
+        me,
+        Ok(Some(me)) if me.current_organization().is_some_and(|o| o.role == Role::Admin)
+    )
+}
+
 fn is_guest(me: Result<Option<Me>, AppError>) -> bool {
     matches!(
         me,

@@ -1,7 +1,13 @@
 //! Workspace operations, below the server functions and above the data layer.
 
+use serde_json::json;
+
 use crate::{
     accounts::{normalize_description, normalize_name},
+    audit::{
+        Action,
+        service::{Event, Target, record},
+    },
     db::{
         DbError,
         limits::organization_counts,
@@ -102,6 +108,14 @@ pub async fn create(
     }
     workspaces::grant(&mut tx, id, user.id, Role::Admin, now).await?;
     users::set_last_used(&mut tx, user.id, organization, Some(id)).await?;
+    let event = Event::new(
+        Action::WorkspaceCreated,
+        organization,
+        Target::workspace(id, &name),
+    )
+    .in_workspace(id)
+    .after(json!({ "name": name, "description": description }));
+    record(&mut tx, user, event).await?;
     tx.commit().await?;
     tracing::info!(%organization, workspace = %id, "workspace created");
     Ok(id)
@@ -116,11 +130,36 @@ pub async fn edit(
     description: &str,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    authorize_in_workspace(&mut tx, workspace, user.id, Operation::EditWorkspace).await?;
+    let access =
+        authorize_in_workspace(&mut tx, workspace, user.id, Operation::EditWorkspace).await?;
     let (name, description) = validate(name, description)?;
+    let (old_name, old_description) = workspaces::name_and_description(&mut tx, workspace)
+        .await?
+        .ok_or(AppError::NotFound)?;
     match workspaces::edit(&mut tx, workspace, &name, &description, Timestamp::now()).await {
         Err(DbError::UniqueViolation) => return Err(name_taken(&name)),
         other => other?,
+    }
+    // Only what changed is told.
+    let (mut before, mut after) = (serde_json::Map::new(), serde_json::Map::new());
+    if old_name != name {
+        before.insert("name".into(), old_name.into());
+        after.insert("name".into(), name.clone().into());
+    }
+    if old_description != description {
+        before.insert("description".into(), old_description.into());
+        after.insert("description".into(), description.into());
+    }
+    if !after.is_empty() {
+        let event = Event::new(
+            Action::WorkspaceEdited,
+            access.organization_id,
+            Target::workspace(workspace, &name),
+        )
+        .in_workspace(workspace)
+        .before(before.into())
+        .after(after.into());
+        record(&mut tx, user, event).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -136,6 +175,18 @@ pub async fn delete(
     let mut tx = state.db.begin().await?;
     let access =
         authorize_in_workspace(&mut tx, workspace, user.id, Operation::DeleteWorkspace).await?;
+    let (name, _) = workspaces::name_and_description(&mut tx, workspace)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Written first: the event names the workspace while it still exists.
+    let event = Event::new(
+        Action::WorkspaceDeleted,
+        access.organization_id,
+        Target::workspace(workspace, &name),
+    )
+    .in_workspace(workspace)
+    .before(json!({ "name": name }));
+    record(&mut tx, user, event).await?;
     workspaces::delete(&mut tx, workspace).await?;
     if user.last_workspace_id == Some(workspace) {
         let next = workspaces::reachable_by(&mut tx, user.id)
