@@ -17,6 +17,7 @@ use crate::{
     ids::{InvitationId, OrganizationId, UserId, WorkspaceId},
     invitations::service as invitations,
     members::service as members,
+    policy::{self, Operation},
     roles::Role,
     server::state::AppState,
 };
@@ -79,6 +80,37 @@ fn role(raw: Option<&str>) -> std::result::Result<Role, AppError> {
         Some("admin") => Ok(Role::Admin),
         Some(_) => Err(AppError::field("role", "Choose member or admin.")),
     }
+}
+
+/// Decides the caller's right to act on someone in `place` before anyone is looked up by
+/// email: looked up first, an address with an account somewhere would answer "forbidden" and
+/// one without "not found", telling a caller without the right who has an account.
+async fn authorize_first(
+    state: &AppState,
+    user: &UserRecord,
+    place: &Place,
+    email: &str,
+    organization_op: Operation,
+) -> std::result::Result<(), AppError> {
+    let mut c = state.db.conn().await?;
+    match place {
+        Place::Workspace(ws) => {
+            policy::authorize_in_workspace(&mut c, *ws, user.id, Operation::RemoveWorkspaceGuest)
+                .await?;
+        }
+        Place::Organization(Some(org)) => {
+            // Leaving needs less than removing someone else.
+            let own = normalize_email(email).is_ok_and(|e| e == user.email);
+            let op = if own && organization_op == Operation::RemoveOrganizationMember {
+                Operation::LeaveOrganization
+            } else {
+                organization_op
+            };
+            policy::authorize_in_organization(&mut c, *org, user.id, op).await?;
+        }
+        Place::Organization(None) => return Err(AppError::NotFound),
+    }
+    Ok(())
 }
 
 /// The account of `email` (normalised), or "not found".
@@ -293,6 +325,14 @@ impl MembersMutation {
             }
             let (user, place) = place(ctx, organization_id, workspace_id).await?;
             let email = email.ok_or_else(|| AppError::field("email", "Enter an email address."))?;
+            authorize_first(
+                state,
+                user,
+                &place,
+                &email,
+                Operation::RemoveOrganizationMember,
+            )
+            .await?;
             let target = account(state, &email).await?;
             match place {
                 Place::Workspace(ws) => guests::service::remove(state, user, ws, target).await?,
@@ -317,6 +357,15 @@ impl MembersMutation {
             let org = parse::<OrganizationId>(Some(&organization_id))?.ok_or(AppError::NotFound)?;
             let user = user_in_organization(ctx, org)?;
             let role = self::role(Some(&role))?;
+            let place = Place::Organization(Some(org));
+            authorize_first(
+                state,
+                user,
+                &place,
+                &email,
+                Operation::EditOrganizationMember,
+            )
+            .await?;
             let target = account(state, &email).await?;
             members::change_role(state, user, org, target, role).await?;
             Ok(SUCCESS.to_owned())
