@@ -666,6 +666,24 @@ async fn pages_and_the_export_cover_every_event_once(t: TestDb) {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body.lines().count(), 2, "{}", r.body);
+    // Compressed, as browsers ask for it: the whole stream arrives (the body ends cleanly).
+    let compressed = ada
+        .send(
+            axum::http::Request::builder()
+                .uri("/audit/export.csv")
+                .header("host", "orgspace.test")
+                .header("cookie", ada.cookie.clone().unwrap())
+                .header("accept-encoding", "gzip, br")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(compressed.status, StatusCode::OK);
+    assert!(
+        compressed.header("content-encoding").is_some(),
+        "{:?}",
+        compressed.headers
+    );
     let r = ada.get("/audit/export.csv?from=nope").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("YYYY-MM-DD"), "{}", r.body);

@@ -135,10 +135,12 @@ async fn start(state: &AppState, session: &Session, p: Params) -> Result<Respons
             Some((Ok::<_, std::io::Error>(csv_rows(&rows)), next))
         }
     });
-    let body = futures_util::StreamExt::chain(
+    // Fused: the compression layer polls a body once more after its end, which an unfused
+    // `unfold` answers with a panic.
+    let body = futures_util::StreamExt::fuse(futures_util::StreamExt::chain(
         futures_util::stream::once(std::future::ready(Ok::<_, std::io::Error>(first))),
         chunks,
-    );
+    ));
     let file = format!(
         "audit-{}-{}.csv",
         slug(&name),

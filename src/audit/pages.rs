@@ -1,7 +1,7 @@
 //! `/audit`: the organization's audit log, for its admins: filters (actor, action, dates) in
 //! the address, 50 events a page, newest first, and the CSV export of what the filters select.
 
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::Form, hooks::use_query_map};
 
@@ -110,8 +110,39 @@ fn AuditView(filter: AuditFilter, page: AuditPage, paged: bool) -> impl IntoView
     let rows = page
         .events
         .into_iter()
-        .map(|event| view! { <EventRow event/> })
+        // Erased: the page's view type is otherwise too deep for the compiler.
+        .map(|event| view! { <EventRow event/> }.into_any())
         .collect_view();
+    let filters = view! {
+        <Form method="GET" action="/audit" attr:class="audit-filters" attr:role="search"
+            attr:aria-label="Filter the log">
+            <label class="filter">
+                <span>"Actor"</span>
+                <input type="email" name="actor" value=filter.actor.clone()
+                    placeholder="Email of who did it" maxlength="254" autocomplete="off"/>
+            </label>
+            <label class="filter">
+                <span>"Action"</span>
+                <select name="action">
+                    <option value="" selected=filter.action.is_none()>"All actions"</option>
+                    {options}
+                </select>
+            </label>
+            <label class="filter">
+                <span>"From"</span>
+                <input type="date" name="from" value=filter.from.clone()/>
+            </label>
+            <label class="filter">
+                <span>"To"</span>
+                <input type="date" name="to" value=filter.to.clone()/>
+            </label>
+            <div class="filter-buttons">
+                <button type="submit" class="button">"Filter"</button>
+                {filtered.then(|| view! { <a href="/audit" class="button subtle">"Clear"</a> })}
+            </div>
+        </Form>
+    }
+    .into_any();
     view! {
         <div class="page-header">
             <div>
@@ -128,36 +159,10 @@ fn AuditView(filter: AuditFilter, page: AuditPage, paged: bool) -> impl IntoView
 
         <section class="card" aria-label="Audit log">
             <div class="card-toolbar">
-                <Form method="GET" action="/audit" attr:class="audit-filters" attr:role="search"
-                    attr:aria-label="Filter the log">
-                    <label class="filter">
-                        <span>"Actor"</span>
-                        <input type="email" name="actor" value=filter.actor.clone()
-                            placeholder="Email of who did it" maxlength="254" autocomplete="off"/>
-                    </label>
-                    <label class="filter">
-                        <span>"Action"</span>
-                        <select name="action">
-                            <option value="" selected=filter.action.is_none()>"All actions"</option>
-                            {options}
-                        </select>
-                    </label>
-                    <label class="filter">
-                        <span>"From"</span>
-                        <input type="date" name="from" value=filter.from.clone()/>
-                    </label>
-                    <label class="filter">
-                        <span>"To"</span>
-                        <input type="date" name="to" value=filter.to.clone()/>
-                    </label>
-                    <div class="filter-buttons">
-                        <button type="submit" class="button">"Filter"</button>
-                        {filtered.then(|| view! { <a href="/audit" class="button subtle">"Clear"</a> })}
-                    </div>
-                </Form>
+                {filters}
             </div>
             {if shown == 0 {
-                Either::Left(view! {
+                view! {
                     <p class="empty-row muted">
                         {if filtered || paged {
                             "No event matches these filters."
@@ -165,9 +170,10 @@ fn AuditView(filter: AuditFilter, page: AuditPage, paged: bool) -> impl IntoView
                             "Nothing has changed yet. Invitations, role changes, limits and the rest will be listed here."
                         }}
                     </p>
-                })
+                }
+                .into_any()
             } else {
-                Either::Right(view! {
+                view! {
                     <div class="table-scroll">
                         <table class="table stack audit-table" aria-label="Events">
                             <thead>
@@ -182,7 +188,8 @@ fn AuditView(filter: AuditFilter, page: AuditPage, paged: bool) -> impl IntoView
                             <tbody>{rows}</tbody>
                         </table>
                     </div>
-                })
+                }
+                .into_any()
             }}
             {(next_href.is_some() || newest_href.is_some()).then(|| view! {
                 <nav class="pager" aria-label="Pages">
@@ -190,7 +197,7 @@ fn AuditView(filter: AuditFilter, page: AuditPage, paged: bool) -> impl IntoView
                     <span class="grow"></span>
                     {next_href.map(|h| view! { <a href=h class="button">"Older events →"</a> })}
                 </nav>
-            })}
+            }.into_any())}
         </section>
     }
 }
