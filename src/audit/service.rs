@@ -332,6 +332,7 @@ pub fn describe_change(before: Option<&str>, after: Option<&str>) -> Vec<String>
     };
     let (before, after) = (parse(before), parse(after));
     let show = |v: &Value| match v {
+        Value::String(s) if s.is_empty() => "none".to_owned(),
         Value::String(s) => s.clone(),
         Value::Null => "none".to_owned(),
         Value::Array(items) if items.is_empty() => "none".to_owned(),
@@ -388,6 +389,13 @@ mod tests {
                 Some(r#"{"channels":[]}"#)
             ),
             vec!["channels: a, b → none"]
+        );
+        assert_eq!(
+            describe_change(
+                Some(r#"{"description":""}"#),
+                Some(r#"{"description":"Lab"}"#)
+            ),
+            vec!["description: none → Lab"]
         );
         assert!(describe_change(Some("not json"), None).is_empty());
     }

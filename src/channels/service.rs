@@ -133,7 +133,7 @@ pub async fn add<Id: KindId>(
         organization,
         Target::other(kind.as_str(), Some(id.uuid().to_string()), &name),
     )
-    .after(json!({ "name": name, "description": description }));
+    .after(crate::workspaces::service::named(&name, &description));
     record(&mut tx, user, event).await?;
     tx.commit().await?;
     tracing::info!(%organization, %id, %kind, "added to the registry");

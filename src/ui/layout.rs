@@ -106,7 +106,7 @@ pub fn AppLayout() -> impl IntoView {
                         {move || Suspend::new(async move {
                             is_admin(session.me.await).then(|| view! {
                                 <A href="/audit">
-                                    <span class="nav-icon" aria-hidden="true">"⧗"</span>
+                                    <span class="nav-icon" aria-hidden="true">"▤"</span>
                                     "Audit log"
                                 </A>
                             })

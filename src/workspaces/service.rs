@@ -114,11 +114,20 @@ pub async fn create(
         Target::workspace(id, &name),
     )
     .in_workspace(id)
-    .after(json!({ "name": name, "description": description }));
+    .after(named(&name, &description));
     record(&mut tx, user, event).await?;
     tx.commit().await?;
     tracing::info!(%organization, workspace = %id, "workspace created");
     Ok(id)
+}
+
+/// What an audit event says of something made: its name, and its description if it has one.
+pub(crate) fn named(name: &str, description: &str) -> serde_json::Value {
+    if description.is_empty() {
+        json!({ "name": name })
+    } else {
+        json!({ "name": name, "description": description })
+    }
 }
 
 /// Renames the workspace and sets its description (workspace admins).

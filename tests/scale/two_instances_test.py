@@ -31,7 +31,8 @@ class Instance:
         self.log = open(os.path.join(logs, f"{name}.log"), "ab")
         self.process = subprocess.Popen(
             [binary, "--addr", f"127.0.0.1:{self.port}", "--database-url", database,
-             "--site-root", site, "--org-limit", "workspaces=5,members=60"],
+             "--site-root", site, "--org-limit", "workspaces=5,members=250",
+             "--rate-limit", "sign_up_address=off,sign_in_address=off,invitations_user=off"],
             stdout=self.log, stderr=self.log)
 
     def ready(self):
@@ -133,7 +134,10 @@ def run(a, b):
                   if o["id"] == org for w in o["workspaces"]]
     assert len(workspaces) == 5, workspaces
 
-    # And 60 invitations at once against the Members limit of 60 (2 members already).
+    # And 60 invitations at once against a Members limit of 60 (2 members already).
+    r = call(a.base, cookies, "set_organization_limit", organization_id=org, setting="Members",
+             limit="60")
+    assert r.status_code == 200, r.text
     def invite(i):
         instance = (a, b)[i % 2]
         return call(instance.base, cookies, "add_organization_member", organization_id=org,
@@ -144,9 +148,80 @@ def run(a, b):
         statuses = list(pool.map(invite, range(60)))
     assert statuses.count(200) == 58 and statuses.count(409) == 2, statuses
 
+    accepted, admins_left = crowd(a, b)
+
     print("two instances: a session and work cross from one to the other, sign-out ends it on "
           "both; 100 creations over both kept the Workspaces limit of 5 (4 made, 96 refused); "
-          "60 invitations over both kept the Members limit of 60 (58 sent, 2 refused)")
+          "60 invitations over both kept the Members limit of 60 (58 sent, 2 refused); "
+          f"200 acceptances over both against Members 50 made {accepted} members (49 joined); "
+          f"6 admins demoting each other over both left {admins_left} admin")
+
+
+def sign_up(instance, name):
+    """A new account made on `instance`; answers its email and cookies."""
+    email = f"{name.lower().replace(' ', '-')}-{uuid.uuid4().hex[:8]}@example.com"
+    session = requests.Session()
+    r = session.post(f"{instance.base}/api/sign_up", data={
+        "name": name, "email": email, "password": "a long enough password",
+        "organization": f"{name}'s own"},
+        headers={"Origin": instance.base, "Accept": "application/json"}, timeout=60)
+    assert r.status_code == 200, r.text
+    return email, session.cookies.get_dict()
+
+
+def crowd(a, b):
+    """200 invitees accept at once, over both instances, against a Members limit of 50; then six
+    admins demote one another at once. Answers the members made and the admins left."""
+    instances = (a, b)
+    _, admin = sign_up(a, "Crowd Admin")
+    org = call(a.base, admin, "get_me").json()["current"]["organization"]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        people = list(pool.map(lambda i: sign_up(instances[i % 2], f"Person {i}"), range(200)))
+
+    def invite(i):
+        r = call(instances[i % 2].base, admin, "add_organization_member", organization_id=org,
+                 email=people[i][0], role="member")
+        assert r.status_code == 200, r.text
+        return r.json()["invitation"]["id"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        invitations = list(pool.map(invite, range(200)))
+    r = call(a.base, admin, "set_organization_limit", organization_id=org, setting="Members",
+             limit="50")
+    assert r.status_code == 200, r.text
+
+    def accept(i):
+        return call(instances[i % 2].base, people[i][1], "accept_invitation",
+                    invitation_id=invitations[i]).status_code
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        statuses = list(pool.map(accept, range(200)))
+    assert statuses.count(200) == 49 and statuses.count(409) == 151, sorted(set(statuses))
+    members = call(b.base, admin, "get_organization_members", organization_id=org).json()
+    assert members["total"] == 50, members["total"]
+
+    # Six admins (the first and five of the joined), each demoting all the others at once.
+    joined = [i for i, status in enumerate(statuses) if status == 200][:5]
+    admins = [admin] + [people[i][1] for i in joined]
+    ids = [call(a.base, c, "get_me").json()["id"] for c in admins]
+    for user in ids[1:]:
+        r = call(a.base, admin, "edit_organization_member", organization_id=org, user_id=user,
+                 role="admin")
+        assert r.status_code == 200, r.text
+
+    def demote(pair):
+        n, (who, target) = pair
+        return call(instances[n % 2].base, admins[who], "edit_organization_member",
+                    organization_id=org, user_id=ids[target], role="member").status_code
+
+    pairs = [(w, t) for w in range(6) for t in range(6) if w != t]
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        list(pool.map(demote, enumerate(pairs)))
+    roles = [m["role"] for m in call(a.base, admin, "get_organization_members",
+                                     organization_id=org).json()["members"]]
+    admins_left = roles.count("Admin") + roles.count("admin")
+    assert admins_left == 1, roles
+    return members["total"], admins_left
 
 
 if __name__ == "__main__":
