@@ -8,7 +8,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{TestApp, TestDb, script::Script};
+use common::{DOMAIN_TABLES, TestApp, TestDb, domain_rows, script::Script};
 use serde_json::{Value, json};
 
 /// Strings no operation may accept: each is empty, blank, holds a control character, or is
@@ -105,36 +105,6 @@ async fn operations(script: &mut Script) -> Vec<Operation> {
     ops
 }
 
-const TABLES: [&str; 15] = [
-    "users",
-    "organizations",
-    "organization_members",
-    "workspaces",
-    "workspace_members",
-    "invitations",
-    "organization_limits",
-    "workspace_limits",
-    "usage_reports",
-    "channels",
-    "volumes",
-    "api_keys",
-    "email_outbox",
-    "workspace_channels",
-    "workspace_volumes",
-];
-
-async fn rows(t: &TestDb) -> Vec<i64> {
-    let mut c = t.db.conn().await.unwrap();
-    let mut counts = Vec::new();
-    for table in TABLES {
-        let sql = format!("SELECT COUNT(*) FROM {table}");
-        let n: i64 =
-            orgspace::db_run!(&mut c, x => sqlx::query_scalar(&sql).fetch_one(x).await).unwrap();
-        counts.push(n);
-    }
-    counts
-}
-
 async fn every_operation_refuses_hostile_input_clearly_and_stores_nothing(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
@@ -144,7 +114,7 @@ async fn every_operation_refuses_hostile_input_clearly_and_stores_nothing(t: Tes
     let mut anonymous = Script::new(&app);
     let ops = operations(&mut signed_in).await;
     assert!(ops.len() >= 26, "{} operations", ops.len());
-    let before = rows(&t).await;
+    let before = domain_rows(&t).await;
 
     let mut tried = 0;
     for op in &ops {
@@ -209,7 +179,11 @@ async fn every_operation_refuses_hostile_input_clearly_and_stores_nothing(t: Tes
             }
         }
     }
-    assert_eq!(rows(&t).await, before, "nothing stored ({TABLES:?})");
+    assert_eq!(
+        domain_rows(&t).await,
+        before,
+        "nothing stored ({DOMAIN_TABLES:?})"
+    );
     assert!(tried > 500, "{tried} calls");
 
     // Wrong types and shapes are the parser's business: a GraphQL error, not a crash.
@@ -239,7 +213,7 @@ async fn every_operation_refuses_hostile_input_clearly_and_stores_nothing(t: Tes
         assert_eq!(status, StatusCode::OK, "{query}: {v}");
         assert!(v["errors"][0]["message"].is_string(), "{query}: {v}");
     }
-    assert_eq!(rows(&t).await, before);
+    assert_eq!(domain_rows(&t).await, before);
 }
 
 on_both_backends!(every_operation_refuses_hostile_input_clearly_and_stores_nothing);

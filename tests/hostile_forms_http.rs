@@ -13,7 +13,7 @@ use axum::{
     body::Body,
     http::{Request, StatusCode, header},
 };
-use common::{Client, TestApp, TestDb};
+use common::{Client, DOMAIN_TABLES, TestApp, TestDb, domain_rows};
 
 /// Every server function and its arguments, as its form names them. The test checks this list
 /// against the functions the server has registered, so that a new one cannot be left out.
@@ -126,37 +126,6 @@ fn hostile_values() -> Vec<String> {
     ]
 }
 
-const TABLES: [&str; 16] = [
-    "users",
-    "organizations",
-    "organization_members",
-    "workspaces",
-    "workspace_members",
-    "invitations",
-    "organization_limits",
-    "workspace_limits",
-    "usage_reports",
-    "channels",
-    "volumes",
-    "api_keys",
-    "email_outbox",
-    "workspace_channels",
-    "workspace_volumes",
-    "audit_events",
-];
-
-async fn rows(t: &TestDb) -> Vec<i64> {
-    let mut c = t.db.conn().await.unwrap();
-    let mut counts = Vec::new();
-    for table in TABLES {
-        let sql = format!("SELECT COUNT(*) FROM {table}");
-        let n: i64 =
-            orgspace::db_run!(&mut c, x => sqlx::query_scalar(&sql).fetch_one(x).await).unwrap();
-        counts.push(n);
-    }
-    counts
-}
-
 /// Functions whose only effect is on the caller's own session: sent hostile input signed in,
 /// they would sign the test out; they are sent it anonymously only.
 fn ends_the_session(function: &str) -> bool {
@@ -218,7 +187,7 @@ async fn every_server_function_refuses_hostile_input_and_stores_nothing(t: TestD
         "FUNCTIONS must list every server function"
     );
 
-    let before = rows(&t).await;
+    let before = domain_rows(&t).await;
     let mut tried = 0;
     for (function, args) in FUNCTIONS {
         for value in hostile_values() {
@@ -290,7 +259,11 @@ async fn every_server_function_refuses_hostile_input_and_stores_nothing(t: TestD
             }
         }
     }
-    assert_eq!(rows(&t).await, before, "nothing stored ({TABLES:?})");
+    assert_eq!(
+        domain_rows(&t).await,
+        before,
+        "nothing stored ({DOMAIN_TABLES:?})"
+    );
     eprintln!(
         "hostile server-function input: {tried} calls over {} functions",
         FUNCTIONS.len()
@@ -304,7 +277,7 @@ async fn bodies_past_the_limit_are_refused_before_they_are_read(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
     admin.sign_up("Ada", "Engines").await;
-    let before = rows(&t).await;
+    let before = domain_rows(&t).await;
     let huge = format!("name={}&organization_id=x", "a".repeat(2 * 1024 * 1024));
     for function in ["create_workspace", "sign_up", "add_organization_member"] {
         let mut caller = app.client();
@@ -343,7 +316,7 @@ async fn bodies_past_the_limit_are_refused_before_they_are_read(t: TestDb) {
         )
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
-    assert_eq!(rows(&t).await, before);
+    assert_eq!(domain_rows(&t).await, before);
 }
 
 async fn forms_without_javascript_refuse_hostile_input_in_words(t: TestDb) {
@@ -351,7 +324,7 @@ async fn forms_without_javascript_refuse_hostile_input_in_words(t: TestDb) {
     let mut admin = app.client();
     admin.sign_up("Ada", "Engines").await;
     let org = admin.current_organization().await;
-    let before = rows(&t).await;
+    let before = domain_rows(&t).await;
     let mut tried = 0;
     for value in hostile_values() {
         let v = value.as_str();
@@ -403,7 +376,7 @@ async fn forms_without_javascript_refuse_hostile_input_in_words(t: TestDb) {
             assert!(location.contains("__err"), "{what}: went to {location}");
         }
     }
-    assert_eq!(rows(&t).await, before, "nothing stored");
+    assert_eq!(domain_rows(&t).await, before, "nothing stored");
     eprintln!("hostile form posts without JavaScript: {tried}");
 }
 

@@ -154,6 +154,39 @@ macro_rules! on_both_backends {
 
 pub const PUBLIC_URL: &str = "http://orgspace.test";
 
+/// The tables of what people make: a refused request must leave every one as it was.
+pub const DOMAIN_TABLES: [&str; 16] = [
+    "users",
+    "organizations",
+    "organization_members",
+    "workspaces",
+    "workspace_members",
+    "invitations",
+    "organization_limits",
+    "workspace_limits",
+    "usage_reports",
+    "channels",
+    "volumes",
+    "api_keys",
+    "email_outbox",
+    "workspace_channels",
+    "workspace_volumes",
+    "audit_events",
+];
+
+/// The row count of each of [`DOMAIN_TABLES`], in its order.
+pub async fn domain_rows(t: &TestDb) -> Vec<i64> {
+    let mut c = t.db.conn().await.unwrap();
+    let mut counts = Vec::new();
+    for table in DOMAIN_TABLES {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let n: i64 =
+            orgspace::db_run!(&mut c, x => sqlx::query_scalar(&sql).fetch_one(x).await).unwrap();
+        counts.push(n);
+    }
+    counts
+}
+
 /// The application over a test database, as one router.
 pub struct TestApp {
     pub state: AppState,
