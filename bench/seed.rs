@@ -105,6 +105,20 @@ async fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The first organization the user with `email` belongs to.
+async fn organization_of(c: &mut impl Exec, email: &str) -> Result<OrganizationId, String> {
+    let admin = users::find_by_email(c, email)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("no user has the email {email}"))?;
+    organizations::memberships_of(c, admin.id)
+        .await
+        .map_err(|e| e.to_string())?
+        .first()
+        .map(|m| m.organization_id)
+        .ok_or_else(|| format!("{email} belongs to no organization"))
+}
+
 /// Events per statement, and per transaction.
 const EVENTS_PER_INSERT: usize = 500;
 const EVENTS_PER_TX: usize = 20_000;
@@ -121,16 +135,7 @@ async fn seed_audit(
 
     let db = Db::connect(url).await.map_err(|e| e.to_string())?;
     let mut c = db.conn().await.map_err(|e| e.to_string())?;
-    let admin = users::find_by_email(&mut c, email)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no user has the email {email}"))?;
-    let organization = organizations::memberships_of(&mut c, admin.id)
-        .await
-        .map_err(|e| e.to_string())?
-        .first()
-        .map(|m| m.organization_id)
-        .ok_or_else(|| format!("{email} belongs to no organization"))?;
+    let organization = organization_of(&mut c, email).await?;
     let existing: i64 = db_run!(&mut c, x => sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_events WHERE organization_id = $1",
     )
@@ -228,16 +233,7 @@ async fn seed(url: &str, email: &str, count: usize) -> Result<(usize, String), S
     let db = Db::connect(url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     let mut c = db.conn().await.map_err(|e| e.to_string())?;
-    let admin = users::find_by_email(&mut c, email)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("no user has the email {email}"))?;
-    let organization = organizations::memberships_of(&mut c, admin.id)
-        .await
-        .map_err(|e| e.to_string())?
-        .first()
-        .map(|m| m.organization_id)
-        .ok_or_else(|| format!("{email} belongs to no organization"))?;
+    let organization = organization_of(&mut c, email).await?;
     let existing = organizations::count_members(&mut c, organization)
         .await
         .map_err(|e| e.to_string())? as usize;
