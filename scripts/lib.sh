@@ -12,6 +12,16 @@ ANATOOLS_VENV="${ANATOOLS_VENV:-$HOME/.cache/orgspace/anatools-venv}"
 ANATOOLS6_VENV="${ANATOOLS6_VENV:-$HOME/.cache/orgspace/anatools6-venv}"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
+# The bundle splitter of scripts/build (scripts/setup installs it).
+WASM_SPLIT_VERSION=0.2.4
+
+# wasm-opt as the release bundle gets it (scripts/build; bench/floor/build for the floor).
+wasm_opt() {
+    "$TOOLS_BIN/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+        --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+        "$1" -o "$1"
+}
+
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 warn() { printf '\033[1;33mwarning:\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, LazyRoute, SsrMode,
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    lazy_route, path,
 };
 
 use crate::{
@@ -69,6 +69,44 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// Each page is a lazy route: its code is a chunk of the browser bundle of its own, fetched
+/// when the page is first shown (`scripts/build` splits the bundle where `#[lazy_route]` marks
+/// it), so that the first visit downloads the layout and one page rather than every page.
+/// On the server a lazy route renders like any other.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:ident),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(this: Self) -> AnyView {
+                let $route = this;
+                view! { <$page/> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    SignIn => SignInPage,
+    SignUp => SignUpPage,
+    InvitationLink => InvitationLinkPage,
+    Dashboard => DashboardPage,
+    Workspaces => WorkspacesPage,
+    Workspace => WorkspacePage,
+    Channels => ChannelsPage,
+    Members => MembersPage,
+    Organizations => OrganizationsPage,
+    Invitations => InvitationsPage,
+    Audit => AuditPage,
+    Account => AccountPage,
+    ApiKeys => ApiKeysPage,
+}
+
 /// Every page renders completely on the server before it is sent (`SsrMode::Async`): the
 /// first paint has the data, redirects are real HTTP redirects, and forms work without
 /// JavaScript.
@@ -77,20 +115,24 @@ fn AppRoutes() -> impl IntoView {
     SessionContext::provide();
     view! {
         <Routes fallback=|| view! { <NotFound/> }>
-            <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
-            <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async/>
-            <Route path=path!("/invite/:token") view=InvitationLinkPage ssr=SsrMode::Async/>
+            <Route path=path!("/signin") view={Lazy::<SignIn>::new()} ssr=SsrMode::Async/>
+            <Route path=path!("/signup") view={Lazy::<SignUp>::new()} ssr=SsrMode::Async/>
+            <Route
+                path=path!("/invite/:token")
+                view={Lazy::<InvitationLink>::new()}
+                ssr=SsrMode::Async
+            />
             <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
-                <Route path=path!("") view=DashboardPage/>
-                <Route path=path!("/workspaces") view=WorkspacesPage/>
-                <Route path=path!("/workspaces/:id") view=WorkspacePage/>
-                <Route path=path!("/channels") view=ChannelsPage/>
-                <Route path=path!("/members") view=MembersPage/>
-                <Route path=path!("/organizations") view=OrganizationsPage/>
-                <Route path=path!("/invitations") view=InvitationsPage/>
-                <Route path=path!("/audit") view=AuditPage/>
-                <Route path=path!("/settings/account") view=AccountPage/>
-                <Route path=path!("/settings/api-keys") view=ApiKeysPage/>
+                <Route path=path!("") view={Lazy::<Dashboard>::new()}/>
+                <Route path=path!("/workspaces") view={Lazy::<Workspaces>::new()}/>
+                <Route path=path!("/workspaces/:id") view={Lazy::<Workspace>::new()}/>
+                <Route path=path!("/channels") view={Lazy::<Channels>::new()}/>
+                <Route path=path!("/members") view={Lazy::<Members>::new()}/>
+                <Route path=path!("/organizations") view={Lazy::<Organizations>::new()}/>
+                <Route path=path!("/invitations") view={Lazy::<Invitations>::new()}/>
+                <Route path=path!("/audit") view={Lazy::<Audit>::new()}/>
+                <Route path=path!("/settings/account") view={Lazy::<Account>::new()}/>
+                <Route path=path!("/settings/api-keys") view={Lazy::<ApiKeys>::new()}/>
             </ParentRoute>
         </Routes>
     }

@@ -43,5 +43,6 @@ pub mod usage;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy: the page's own chunk of the bundle loads before the page hydrates.
+    leptos::mount::hydrate_lazy(app::App);
 }

@@ -875,10 +875,163 @@ async fn the_schema_answers_introspection(t: TestDb) {
     }
 }
 
+/// anatools 6 lists members a page at a time: `limit`, and as `cursor` the `userId` of the
+/// last member of the previous page. Pages follow one another without gaps or repeats, in
+/// the order of the whole list (which anatools 3 gets at once, without `limit`).
+async fn scripts_page_through_members_as_anatools_6_does(t: TestDb) {
+    use orgspace::{
+        db::{organizations, users},
+        ids::{OrganizationId, UserId},
+        roles::Role,
+        timestamp::Timestamp,
+    };
+
+    // Room for the 120 members added below and the invitations after them.
+    let app = TestApp::with_org_limits(&t, &["members=200"]).await;
+    let mut admin = app.client();
+    let (email, password) = admin.sign_up("Ada", "Engines").await;
+    let org = admin.current_organization().await;
+    let organization: OrganizationId = org.parse().unwrap();
+    {
+        let mut tx = t.db.begin().await.unwrap();
+        for n in 0..120 {
+            let (id, name) = (UserId::new(), format!("Member {n:03}"));
+            let email = format!("member{n:03}@example.com");
+            let now = Timestamp::now();
+            users::create(
+                &mut tx,
+                users::NewUser {
+                    id,
+                    email: &email,
+                    name: &name,
+                    password_hash: "x",
+                    now,
+                },
+            )
+            .await
+            .unwrap();
+            let member = organizations::NewMember {
+                user: id,
+                name: &name,
+                email: &email,
+            };
+            organizations::add_member(&mut tx, organization, member, Role::Member, now)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    let mut script = Script::new(&app);
+    script.sign_in(&email, &password).await;
+    let user_ids = |v: &Value| -> Vec<String> {
+        v["data"]["getMembers"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{v}"))
+            .iter()
+            .map(|m| m["userId"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    let v = script
+        .gql(
+            "getMembers",
+            GET_MEMBERS_PAGE,
+            json!({ "organizationId": org }),
+        )
+        .await;
+    let everyone = user_ids(&v);
+    assert_eq!(everyone.len(), 121);
+    assert_eq!(v["data"]["getMembers"][0]["name"], json!("Ada"));
+    assert_eq!(v["data"]["getMembers"][120]["name"], json!("Member 119"));
+
+    let mut paged = Vec::new();
+    let mut sizes = Vec::new();
+    let mut cursor = Value::Null;
+    loop {
+        let v = script
+            .gql(
+                "getMembers",
+                GET_MEMBERS_PAGE,
+                json!({ "organizationId": org, "limit": 50, "cursor": cursor }),
+            )
+            .await;
+        let page = user_ids(&v);
+        sizes.push(page.len());
+        paged.extend(page.iter().cloned());
+        if page.len() < 50 {
+            break;
+        }
+        cursor = json!(page.last().unwrap());
+    }
+    assert_eq!(sizes, [50, 50, 21]);
+    assert_eq!(paged, everyone);
+
+    // Bad paging: the sentence of the field, no data.
+    for (vars, expected) in [
+        (json!({ "limit": 0 }), "The limit must be at least 1."),
+        (
+            json!({ "limit": 5, "cursor": "not an id" }),
+            "The cursor is not the id of an item of the previous page.",
+        ),
+        (
+            json!({ "limit": 5, "cursor": "0193f5c2-1111-7000-8000-000000000000" }),
+            "The member this page starts after is no longer in the organization. Start from the first page.",
+        ),
+    ] {
+        let mut vars = vars;
+        vars["organizationId"] = json!(org);
+        let v = script
+            .gql("getMembers", GET_MEMBERS_PAGE, vars.clone())
+            .await;
+        assert_eq!(v["data"], json!({ "getMembers": null }), "{vars}");
+        assert_eq!(message(&v), expected, "{vars}");
+    }
+
+    // Invitations page the same way, by invitationId.
+    for invitee in ["x1@example.com", "x2@example.com", "x3@example.com"] {
+        let v = script
+            .gql(
+                "addMember",
+                ADD_MEMBER,
+                json!({ "organizationId": org, "email": invitee, "role": "member" }),
+            )
+            .await;
+        assert_eq!(v["data"]["addMember"], json!("success"), "{v}");
+    }
+    let v = script
+        .gql(
+            "getInvitations",
+            GET_INVITATIONS_PAGE,
+            json!({ "organizationId": org }),
+        )
+        .await;
+    let all: Vec<Value> = v["data"]["getInvitations"].as_array().unwrap().clone();
+    assert_eq!(all.len(), 3, "{v}");
+    let v = script
+        .gql(
+            "getInvitations",
+            GET_INVITATIONS_PAGE,
+            json!({ "organizationId": org, "limit": 2, "cursor": all[0]["invitationId"] }),
+        )
+        .await;
+    assert_eq!(v["data"]["getInvitations"], json!(all[1..].to_vec()), "{v}");
+}
+
+const GET_MEMBERS_PAGE: &str =
+    "query getMembers($organizationId: String, $limit: Int, $cursor: String) {
+    getMembers(organizationId: $organizationId, limit: $limit, cursor: $cursor) {
+        organizationId userId email name role } }";
+
+const GET_INVITATIONS_PAGE: &str =
+    "query getInvitations($organizationId: String, $limit: Int, $cursor: String) {
+    getInvitations(organizationId: $organizationId, limit: $limit, cursor: $cursor) {
+        invitationId email role } }";
+
 on_both_backends!(
     scripts_sign_in_for_a_token_and_list_what_they_reach,
     channels_and_volumes_are_listed_as_their_pages_show_them,
     members_guests_and_invitations_through_the_sdk_operations,
+    scripts_page_through_members_as_anatools_6_does,
     limits_and_workspaces_through_the_sdk_operations,
     unreadable_requests_answer_a_graphql_error,
     the_schema_answers_introspection,

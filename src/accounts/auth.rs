@@ -6,7 +6,7 @@ use crate::{
     db::users::{self, UserRecord},
     error::AppError,
     ids::UserId,
-    server::state::AppState,
+    server::{memo::RequestMemo, state::AppState},
     timestamp::Timestamp,
 };
 
@@ -33,8 +33,13 @@ pub async fn session() -> Result<Session, AppError> {
 }
 
 /// The signed-in user, if any. A session whose user no longer exists is ended.
+/// Read once per page render (see `server::memo`).
 pub async fn current_user(state: &AppState) -> Result<Option<UserRecord>, AppError> {
-    user_of_session(state, &session().await?).await
+    let session = session().await?;
+    match RequestMemo::current() {
+        Some(memo) => memo.user(|| user_of_session(state, &session)).await,
+        None => user_of_session(state, &session).await,
+    }
 }
 
 /// The user `session` is signed in as, if any (for plain axum handlers, which have the session

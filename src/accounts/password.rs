@@ -27,9 +27,13 @@ impl Passwords {
         }
     }
 
-    /// One hash per core: more would only queue inside the CPU.
+    /// One hash per core but one: more would only queue inside the CPU, and the core left
+    /// over keeps serving pages while a burst of sign-ins is hashed (`bench/run`'s storm row:
+    /// with every core hashing, the dashboard's p99 grew two to three times; on two cores this
+    /// halves how many sign-ins a second the server answers, about 50 rather than 100).
     pub fn for_this_machine() -> Self {
-        Self::new(std::thread::available_parallelism().map_or(2, usize::from))
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        Self::new(cores.saturating_sub(1))
     }
 
     pub async fn hash(&self, password: String) -> Result<String, AppError> {

@@ -1,6 +1,6 @@
 //! Account operations, below the server functions and above the data layer.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, sync::Arc};
 
 use crate::{
     accounts::{Current, Me, OrganizationPlace, ValidSignUp, WorkspacePlace},
@@ -14,7 +14,7 @@ use crate::{
     ids::{OrganizationId, UserId, WorkspaceId},
     rate_limits::{self, Limit},
     roles::Role,
-    server::state::AppState,
+    server::{memo::RequestMemo, state::AppState},
     timestamp::Timestamp,
 };
 
@@ -153,6 +153,7 @@ pub async fn sign_in(
 }
 
 /// Everything the user can reach, read in two queries.
+#[derive(Debug)]
 pub struct Reach {
     pub memberships: Vec<MembershipRecord>,
     pub workspaces: Vec<ReachableWorkspace>,
@@ -164,6 +165,18 @@ impl Reach {
             memberships: organizations::memberships_of(c, user).await?,
             workspaces: workspaces::reachable_by(c, user).await?,
         })
+    }
+
+    /// [`Reach::load`], read once per page render (see `server::memo`): for reads only, never
+    /// inside a transaction that writes.
+    pub async fn of_request(c: &mut impl Exec, user: UserId) -> Result<Arc<Reach>, DbError> {
+        match RequestMemo::current() {
+            Some(memo) => {
+                memo.reach(|| async { Reach::load(c, user).await.map(Arc::new) })
+                    .await
+            }
+            None => Reach::load(c, user).await.map(Arc::new),
+        }
     }
 
     /// Organizations by name, each with its reachable workspaces. An organization the user
@@ -225,7 +238,7 @@ pub fn current(
 
 pub async fn me(state: &AppState, user: &UserRecord) -> Result<Me, AppError> {
     let mut c = state.db.conn().await?;
-    let reach = Reach::load(&mut c, user.id).await?;
+    let reach = Reach::of_request(&mut c, user.id).await?;
     let organizations = reach.places();
     let current = current(
         &organizations,

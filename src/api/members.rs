@@ -130,71 +130,145 @@ pub struct MembersQuery;
 
 #[Object]
 impl MembersQuery {
-    /// The organization's members, or the workspace's guests.
+    /// The organization's members, or the workspace's guests; with `limit`, that many after
+    /// the member whose `userId` is `cursor` (anatools 6 pages so).
     async fn get_members(
         &self,
         ctx: &Context<'_>,
         organization_id: Option<String>,
         workspace_id: Option<String>,
+        limit: Option<i32>,
+        cursor: Option<String>,
     ) -> Result<Vec<ApiMember>> {
-        answer(ctx, get_members(ctx, organization_id, workspace_id).await)
+        let result = match paging(limit, cursor.as_deref()) {
+            Ok(paging) => get_members(ctx, organization_id, workspace_id, paging).await,
+            Err(e) => Err(e),
+        };
+        answer(ctx, result)
     }
 
-    /// Pending invitations to the organization, or to the workspace as a guest.
+    /// Pending invitations to the organization, or to the workspace as a guest; with `limit`,
+    /// that many after the invitation whose `invitationId` is `cursor`.
     async fn get_invitations(
         &self,
         ctx: &Context<'_>,
         organization_id: Option<String>,
         workspace_id: Option<String>,
+        limit: Option<i32>,
+        cursor: Option<String>,
     ) -> Result<Vec<ApiInvitation>> {
-        answer(
-            ctx,
-            get_invitations(ctx, organization_id, workspace_id).await,
-        )
+        let result = match (
+            limit_of(limit),
+            cursor_of::<InvitationId>(cursor.as_deref()),
+        ) {
+            (Ok(limit), Ok(after)) => get_invitations(ctx, organization_id, workspace_id)
+                .await
+                .map(|all| page_of(all, limit, after, |i| i.invitation_id.clone())),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        answer(ctx, result)
     }
+}
+
+/// `limit` and `cursor` as anatools 6 sends them: a page size, and the id of the last item of
+/// the previous page.
+struct Paging {
+    limit: Option<usize>,
+    after: Option<UserId>,
+}
+
+fn paging(limit: Option<i32>, cursor: Option<&str>) -> std::result::Result<Paging, AppError> {
+    Ok(Paging {
+        limit: limit_of(limit)?,
+        after: cursor_of(cursor)?,
+    })
+}
+
+fn limit_of(limit: Option<i32>) -> std::result::Result<Option<usize>, AppError> {
+    match limit {
+        None => Ok(None),
+        Some(n) if n >= 1 => Ok(Some(n as usize)),
+        Some(_) => Err(AppError::field("limit", "The limit must be at least 1.")),
+    }
+}
+
+fn cursor_of<T: std::str::FromStr>(
+    cursor: Option<&str>,
+) -> std::result::Result<Option<T>, AppError> {
+    match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(raw) => raw.parse().map(Some).map_err(|_| {
+            AppError::field(
+                "cursor",
+                "The cursor is not the id of an item of the previous page.",
+            )
+        }),
+    }
+}
+
+/// At most `limit` of `items`, after the one whose id is `after` (for the short lists paged
+/// in memory: guests, invitations).
+fn page_of<T, Id: std::fmt::Display>(
+    items: Vec<T>,
+    limit: Option<usize>,
+    after: Option<Id>,
+    id: impl Fn(&T) -> String,
+) -> Vec<T> {
+    let start = after.map_or(0, |after| {
+        let after = after.to_string();
+        items
+            .iter()
+            .position(|i| id(i) == after)
+            .map_or(items.len(), |p| p + 1)
+    });
+    items
+        .into_iter()
+        .skip(start)
+        .take(limit.unwrap_or(usize::MAX))
+        .collect()
 }
 
 async fn get_members(
     ctx: &Context<'_>,
     organization_id: Option<String>,
     workspace_id: Option<String>,
+    paging: Paging,
 ) -> std::result::Result<Vec<ApiMember>, AppError> {
     let state = state(ctx);
     let (user, place) = place(ctx, organization_id, workspace_id).await?;
     match place {
-        Place::Workspace(ws) => Ok(guests::service::list(state, user, ws)
-            .await?
-            .into_iter()
-            .map(|g| ApiMember {
-                organization_id: None,
-                workspace_id: Some(ws.to_string()),
-                user_id: g.user_id.to_string(),
-                email: g.email,
-                name: g.name,
-                role: Role::Guest.as_str().to_owned(),
-            })
-            .collect()),
+        Place::Workspace(ws) => {
+            let guests = guests::service::list(state, user, ws)
+                .await?
+                .into_iter()
+                .map(|g| ApiMember {
+                    organization_id: None,
+                    workspace_id: Some(ws.to_string()),
+                    user_id: g.user_id.to_string(),
+                    email: g.email,
+                    name: g.name,
+                    role: Role::Guest.as_str().to_owned(),
+                })
+                .collect();
+            Ok(page_of(guests, paging.limit, paging.after, |g| {
+                g.user_id.clone()
+            }))
+        }
         Place::Organization(org) => {
-            // Page by page, through the members table's own (keyset) reads.
-            let mut all = Vec::new();
-            let mut after: Option<String> = None;
-            loop {
-                let page = members::page(state, user, org, None, after.as_deref()).await?;
-                let organization = page.organization.to_string();
-                all.extend(page.members.into_iter().map(|m| ApiMember {
+            let (organization, found) =
+                members::list(state, user, org, paging.after, paging.limit).await?;
+            let organization = organization.to_string();
+            Ok(found
+                .into_iter()
+                .map(|m| ApiMember {
                     organization_id: Some(organization.clone()),
                     workspace_id: None,
                     user_id: m.user_id.to_string(),
                     email: m.email,
                     name: m.name,
                     role: m.role.as_str().to_owned(),
-                }));
-                match page.next {
-                    Some(next) => after = Some(next),
-                    None => break,
-                }
-            }
-            Ok(all)
+                })
+                .collect())
         }
     }
 }

@@ -324,6 +324,22 @@ pub async fn members_page(
     })?)
 }
 
+/// The sort key of member `user` of `organization` (where a page that starts after them
+/// starts), or `None` when they are not a member.
+pub async fn member_name_key(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    user: UserId,
+) -> Result<Option<String>, DbError> {
+    Ok(run!(c, x => sqlx::query_scalar(
+        "SELECT name_key FROM organization_members WHERE organization_id = $1 AND user_id = $2",
+    )
+    .bind(organization)
+    .bind(user)
+    .fetch_optional(x)
+    .await)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::like_pattern;

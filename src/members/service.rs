@@ -118,6 +118,68 @@ pub async fn page(
     })
 }
 
+/// The most members one call of [`list`] reads per statement.
+const LIST_BATCH: i64 = 1000;
+
+/// Members in the table's order, for scripts: `limit` of them (every one when `None`), starting
+/// after the member `after` (a user id: the last of the previous page, as anatools 6 pages).
+/// Authorized once, then read in batches of [`LIST_BATCH`] along the index.
+pub async fn list(
+    state: &AppState,
+    user: &UserRecord,
+    organization: Option<OrganizationId>,
+    after: Option<UserId>,
+    limit: Option<usize>,
+) -> Result<(OrganizationId, Vec<Member>), AppError> {
+    let mut c = state.db.conn().await?;
+    let (organization, _) = crate::organizations::service::resolve_for(
+        &mut c,
+        user,
+        organization,
+        Operation::GetOrganizationMembers,
+    )
+    .await?;
+    let mut position = match after {
+        Some(id) => Some((
+            organizations::member_name_key(&mut c, organization, id)
+                .await?
+                .ok_or_else(|| {
+                    AppError::field(
+                        "cursor",
+                        "The member this page starts after is no longer in the organization. \
+                         Start from the first page.",
+                    )
+                })?,
+            id,
+        )),
+        None => None,
+    };
+    let mut members = Vec::new();
+    loop {
+        let wanted = limit.map_or(LIST_BATCH, |l| LIST_BATCH.min((l - members.len()) as i64));
+        if wanted == 0 {
+            break;
+        }
+        let rows = organizations::members_page(
+            &mut c,
+            organization,
+            None,
+            position
+                .as_ref()
+                .map(|(key, id): &(String, UserId)| (key.as_str(), *id)),
+            wanted,
+        )
+        .await?;
+        let last_batch = (rows.len() as i64) < wanted;
+        position = rows.last().map(|m| (m.name_key.clone(), m.user_id));
+        members.extend(rows.into_iter().map(Member::from));
+        if last_batch {
+            break;
+        }
+    }
+    Ok((organization, members))
+}
+
 /// Locks the organization for the rest of the transaction; "not found" when it does not exist.
 async fn lock(c: &mut impl Exec, organization: OrganizationId) -> Result<(), AppError> {
     if organizations::lock(c, organization).await? {

@@ -14,7 +14,7 @@ use crate::{
     organizations::{Dashboard, DashboardWorkspace, OrganizationSummary},
     policy::{Operation, authorize, authorize_in_organization},
     roles::Role,
-    server::state::AppState,
+    server::{memo::RequestMemo, state::AppState},
     timestamp::Timestamp,
 };
 
@@ -26,30 +26,57 @@ pub async fn resolve(
     user: &UserRecord,
     named: Option<OrganizationId>,
 ) -> Result<OrganizationId, AppError> {
+    Ok(resolve_with_role(c, user, named).await?.0)
+}
+
+/// [`resolve`], and the caller's role there when finding the organization read it already.
+async fn resolve_with_role(
+    c: &mut impl Exec,
+    user: &UserRecord,
+    named: Option<OrganizationId>,
+) -> Result<(OrganizationId, Option<Role>), AppError> {
     if let Some(id) = named {
-        return Ok(id);
+        return Ok((id, None));
     }
     if let Some(last) = user.last_organization_id
-        && organizations::role_of(c, last, user.id).await?.is_some()
+        && let Some(role) = organizations::role_of(c, last, user.id).await?
     {
-        return Ok(last);
+        return Ok((last, Some(role)));
     }
     let places = Reach::load(c, user.id).await?.places();
     current(&places, user.last_organization_id, user.last_workspace_id)
-        .map(|here| here.organization)
+        .map(|here| (here.organization, None))
         .ok_or(AppError::NotFound)
 }
 
 /// The opening of every read of an organization: [`resolve`] the organization (named, or the
 /// current one), then decide `op` on it. Answers the organization and the caller's role.
+/// The current organization costs one query for both: its role was read to find it.
 pub async fn resolve_for(
     c: &mut impl Exec,
     user: &UserRecord,
     named: Option<OrganizationId>,
     op: Operation,
 ) -> Result<(OrganizationId, Role), AppError> {
-    let organization = resolve(c, user, named).await?;
-    let role = authorize_in_organization(c, organization, user.id, op).await?;
+    if RequestMemo::current().is_some() {
+        // A page render: every part of the page reads the caller's places from one lookup.
+        let places = Reach::of_request(c, user.id).await?.places();
+        let organization = match named {
+            Some(id) => id,
+            None => current(&places, user.last_organization_id, user.last_workspace_id)
+                .map(|here| here.organization)
+                .ok_or(AppError::NotFound)?,
+        };
+        let role = places.iter().find(|o| o.id == organization).map(|o| o.role);
+        return Ok((organization, authorize(role, op)?));
+    }
+    let (organization, role) = match resolve_with_role(c, user, named).await? {
+        (organization, Some(role)) => (organization, authorize(Some(role), op)?),
+        (organization, None) => (
+            organization,
+            authorize_in_organization(c, organization, user.id, op).await?,
+        ),
+    };
     Ok((organization, role))
 }
 
@@ -58,7 +85,7 @@ pub async fn list(
     user: &UserRecord,
 ) -> Result<Vec<OrganizationSummary>, AppError> {
     let mut c = state.db.conn().await?;
-    let places = Reach::load(&mut c, user.id).await?.places();
+    let places = Reach::of_request(&mut c, user.id).await?.places();
     let here = current(&places, user.last_organization_id, user.last_workspace_id);
     Ok(places
         .into_iter()
@@ -102,7 +129,7 @@ pub async fn rename(
 
 pub async fn dashboard(state: &AppState, user: &UserRecord) -> Result<Option<Dashboard>, AppError> {
     let mut c = state.db.conn().await?;
-    let reach = Reach::load(&mut c, user.id).await?;
+    let reach = Reach::of_request(&mut c, user.id).await?;
     let places = reach.places();
     let Some(here) = current(&places, user.last_organization_id, user.last_workspace_id) else {
         return Ok(None);

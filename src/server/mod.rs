@@ -3,6 +3,7 @@
 pub mod config;
 pub mod errors;
 pub mod forms;
+pub mod memo;
 pub mod security;
 pub mod sessions;
 pub mod state;
@@ -134,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(errors::server_fn_error_status))
         .layer(Extension(api::schema()))
         .layer(middleware::from_fn(security::sign_in_first))
+        .layer(middleware::from_fn(memo::remember))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
             state.clone(),
