@@ -41,9 +41,23 @@ def main():
     workspaces = client.get_workspaces()
     assert [w["name"] for w in workspaces] == ["Main"], workspaces
 
+    # Members and invitations, paged as 6.x's API layer asks for them: `limit`, and the last
+    # item's id as the `cursor`. (6.1.2's own get_organization_members passes its getMembers a
+    # `fields` argument that getMembers does not take, so the API layer is called directly.)
+    org = me["current"]["organization"]
+    web(browser, "add_organization_member", organization_id=org, email="grace@example.com",
+        role="member")
+    first = client.ana_api.getMembers(organizationId=org, limit=1)
+    assert [(m["name"], m["role"]) for m in first] == [("Ada Lovelace", "admin")], first
+    assert client.ana_api.getMembers(organizationId=org, limit=1,
+                                     cursor=first[0]["userId"]) == []
+    invites = client.ana_api.getInvitations(organizationId=org, limit=5)
+    assert [i["email"] for i in invites] == ["grace@example.com"], invites
+    assert client.ana_api.getInvitations(organizationId=org, limit=5,
+                                         cursor=invites[0]["invitationId"]) == []
+
     # API keys, as 6.x makes and uses them: one limited to the organization, made through the
     # SDK, signs a second client in; the settings page lists it; deleted, it is refused.
-    org = me["current"]["organization"]
     key = client.create_api_key(name="notebook", scope="organization", organizationId=org)
     assert key.startswith("osk_"), key
     assert [k["name"] for k in web(browser, "get_api_keys")["keys"]] == ["notebook"]
@@ -60,8 +74,8 @@ def main():
     except Exception as e:  # the SDK raises the server's sentence
         assert "not valid" in str(e), e
 
-    print(f"anatools {anatools.__version__}: sign-in, organizations, workspaces and API keys"
-          " agree")
+    print(f"anatools {anatools.__version__}: sign-in, organizations, workspaces, members,"
+          " invitations and API keys agree")
 
 
 if __name__ == "__main__":
