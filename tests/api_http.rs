@@ -879,48 +879,12 @@ async fn the_schema_answers_introspection(t: TestDb) {
 /// last member of the previous page. Pages follow one another without gaps or repeats, in
 /// the order of the whole list (which anatools 3 gets at once, without `limit`).
 async fn scripts_page_through_members_as_anatools_6_does(t: TestDb) {
-    use orgspace::{
-        db::{organizations, users},
-        ids::{OrganizationId, UserId},
-        roles::Role,
-        timestamp::Timestamp,
-    };
-
     // Room for the 120 members added below and the invitations after them.
     let app = TestApp::with_org_limits(&t, &["members=200"]).await;
     let mut admin = app.client();
     let (email, password) = admin.sign_up("Ada", "Engines").await;
     let org = admin.current_organization().await;
-    let organization: OrganizationId = org.parse().unwrap();
-    {
-        let mut tx = t.db.begin().await.unwrap();
-        for n in 0..120 {
-            let (id, name) = (UserId::new(), format!("Member {n:03}"));
-            let email = format!("member{n:03}@example.com");
-            let now = Timestamp::now();
-            users::create(
-                &mut tx,
-                users::NewUser {
-                    id,
-                    email: &email,
-                    name: &name,
-                    password_hash: "x",
-                    now,
-                },
-            )
-            .await
-            .unwrap();
-            let member = organizations::NewMember {
-                user: id,
-                name: &name,
-                email: &email,
-            };
-            organizations::add_member(&mut tx, organization, member, Role::Member, now)
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
-    }
+    common::add_members(&t, &org, "Member", 120).await;
     let mut script = Script::new(&app);
     script.sign_in(&email, &password).await;
     let user_ids = |v: &Value| -> Vec<String> {

@@ -808,46 +808,8 @@ async fn members_are_paged_by_name_and_searchable(t: TestDb) {
     let mut admin = app.client();
     admin.sign_up("Aaron Admin", "Big").await;
     let org = admin.current_organization().await;
-    // 119 more members, straight through the data layer (hashing 119 passwords is not the point).
-    {
-        use orgspace::{
-            db::{
-                organizations,
-                users::{self, NewUser},
-            },
-            ids::{OrganizationId, UserId},
-            roles::Role,
-            timestamp::Timestamp,
-        };
-        let org: OrganizationId = org.parse().unwrap();
-        let mut tx = t.db.begin().await.unwrap();
-        for i in 0..119 {
-            let id = UserId::new();
-            let name = format!("Person {i:03}");
-            let email = format!("person{i:03}@example.com");
-            users::create(
-                &mut tx,
-                NewUser {
-                    id,
-                    email: &email,
-                    name: &name,
-                    password_hash: "x",
-                    now: Timestamp::now(),
-                },
-            )
-            .await
-            .unwrap();
-            let member = organizations::NewMember {
-                user: id,
-                name: &name,
-                email: &email,
-            };
-            organizations::add_member(&mut tx, org, member, Role::Member, Timestamp::now())
-                .await
-                .unwrap();
-        }
-        tx.commit().await.unwrap();
-    }
+    // 119 more members, straight through the data layer.
+    common::add_members(&t, &org, "Person", 119).await;
     let mut seen = Vec::new();
     let mut after: Option<String> = None;
     let mut pages = 0;

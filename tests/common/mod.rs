@@ -175,6 +175,42 @@ pub const DOMAIN_TABLES: [&str; 16] = [
 ];
 
 /// The row count of each of [`DOMAIN_TABLES`], in its order.
+/// Adds `count` members to the organization `organization` (its id as the pages show it)
+/// straight through the data layer, in one transaction: `"{prefix} 000"` with the email
+/// `{prefix}000@example.com` (lowercased), and so on. Hashing their passwords is never the point.
+pub async fn add_members(t: &TestDb, organization: &str, prefix: &str, count: usize) {
+    use orgspace::{
+        db::{organizations, users},
+        ids::{OrganizationId, UserId},
+        roles::Role,
+        timestamp::Timestamp,
+    };
+    let organization: OrganizationId = organization.parse().expect("an organization id");
+    let mut tx = t.db.begin().await.expect("a transaction");
+    for n in 0..count {
+        let (id, name) = (UserId::new(), format!("{prefix} {n:03}"));
+        let email = format!("{}{n:03}@example.com", prefix.to_lowercase());
+        let now = Timestamp::now();
+        let user = users::NewUser {
+            id,
+            email: &email,
+            name: &name,
+            password_hash: "x",
+            now,
+        };
+        users::create(&mut tx, user).await.expect("a user");
+        let member = organizations::NewMember {
+            user: id,
+            name: &name,
+            email: &email,
+        };
+        organizations::add_member(&mut tx, organization, member, Role::Member, now)
+            .await
+            .expect("a member");
+    }
+    tx.commit().await.expect("the members");
+}
+
 pub async fn domain_rows(t: &TestDb) -> Vec<i64> {
     let mut c = t.db.conn().await.unwrap();
     let mut counts = Vec::new();
