@@ -157,14 +157,11 @@ impl MembersQuery {
         limit: Option<i32>,
         cursor: Option<String>,
     ) -> Result<Vec<ApiInvitation>> {
-        let result = match (
-            limit_of(limit),
-            cursor_of::<InvitationId>(cursor.as_deref()),
-        ) {
-            (Ok(limit), Ok(after)) => get_invitations(ctx, organization_id, workspace_id)
+        let result = match paging::<InvitationId>(limit, cursor.as_deref()) {
+            Ok(paging) => get_invitations(ctx, organization_id, workspace_id)
                 .await
-                .map(|all| page_of(all, limit, after, |i| i.invitation_id.clone())),
-            (Err(e), _) | (_, Err(e)) => Err(e),
+                .map(|all| paging.page(all, |i| i.invitation_id.clone())),
+            Err(e) => Err(e),
         };
         answer(ctx, result)
     }
@@ -172,67 +169,56 @@ impl MembersQuery {
 
 /// `limit` and `cursor` as anatools 6 sends them: a page size, and the id of the last item of
 /// the previous page.
-struct Paging {
+struct Paging<Id> {
     limit: Option<usize>,
-    after: Option<UserId>,
+    after: Option<Id>,
 }
 
-fn paging(limit: Option<i32>, cursor: Option<&str>) -> std::result::Result<Paging, AppError> {
-    Ok(Paging {
-        limit: limit_of(limit)?,
-        after: cursor_of(cursor)?,
-    })
-}
-
-fn limit_of(limit: Option<i32>) -> std::result::Result<Option<usize>, AppError> {
-    match limit {
-        None => Ok(None),
-        Some(n) if n >= 1 => Ok(Some(n as usize)),
-        Some(_) => Err(AppError::field("limit", "The limit must be at least 1.")),
-    }
-}
-
-fn cursor_of<T: std::str::FromStr>(
+fn paging<Id: std::str::FromStr>(
+    limit: Option<i32>,
     cursor: Option<&str>,
-) -> std::result::Result<Option<T>, AppError> {
-    match cursor.map(str::trim).filter(|c| !c.is_empty()) {
-        None => Ok(None),
-        Some(raw) => raw.parse().map(Some).map_err(|_| {
+) -> std::result::Result<Paging<Id>, AppError> {
+    let limit = match limit {
+        None => None,
+        Some(n) if n >= 1 => Some(n as usize),
+        Some(_) => return Err(AppError::field("limit", "The limit must be at least 1.")),
+    };
+    let after = match cursor.map(str::trim).filter(|c| !c.is_empty()) {
+        None => None,
+        Some(raw) => Some(raw.parse().map_err(|_| {
             AppError::field(
                 "cursor",
                 "The cursor is not the id of an item of the previous page.",
             )
-        }),
-    }
+        })?),
+    };
+    Ok(Paging { limit, after })
 }
 
-/// At most `limit` of `items`, after the one whose id is `after` (for the short lists paged
-/// in memory: guests, invitations).
-fn page_of<T, Id: std::fmt::Display>(
-    items: Vec<T>,
-    limit: Option<usize>,
-    after: Option<Id>,
-    id: impl Fn(&T) -> String,
-) -> Vec<T> {
-    let start = after.map_or(0, |after| {
-        let after = after.to_string();
+impl<Id: std::fmt::Display> Paging<Id> {
+    /// At most `limit` of `items`, after the one whose id is `after` (for the short lists
+    /// paged in memory: guests, invitations).
+    fn page<T>(self, items: Vec<T>, id: impl Fn(&T) -> String) -> Vec<T> {
+        let start = self.after.map_or(0, |after| {
+            let after = after.to_string();
+            items
+                .iter()
+                .position(|i| id(i) == after)
+                .map_or(items.len(), |p| p + 1)
+        });
         items
-            .iter()
-            .position(|i| id(i) == after)
-            .map_or(items.len(), |p| p + 1)
-    });
-    items
-        .into_iter()
-        .skip(start)
-        .take(limit.unwrap_or(usize::MAX))
-        .collect()
+            .into_iter()
+            .skip(start)
+            .take(self.limit.unwrap_or(usize::MAX))
+            .collect()
+    }
 }
 
 async fn get_members(
     ctx: &Context<'_>,
     organization_id: Option<String>,
     workspace_id: Option<String>,
-    paging: Paging,
+    paging: Paging<UserId>,
 ) -> std::result::Result<Vec<ApiMember>, AppError> {
     let state = state(ctx);
     let (user, place) = place(ctx, organization_id, workspace_id).await?;
@@ -250,9 +236,7 @@ async fn get_members(
                     role: Role::Guest.as_str().to_owned(),
                 })
                 .collect();
-            Ok(page_of(guests, paging.limit, paging.after, |g| {
-                g.user_id.clone()
-            }))
+            Ok(paging.page(guests, |g| g.user_id.clone()))
         }
         Place::Organization(org) => {
             let (organization, found) =

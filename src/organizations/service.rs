@@ -70,12 +70,10 @@ pub async fn resolve_for(
         let role = places.iter().find(|o| o.id == organization).map(|o| o.role);
         return Ok((organization, authorize(role, op)?));
     }
-    let (organization, role) = match resolve_with_role(c, user, named).await? {
-        (organization, Some(role)) => (organization, authorize(Some(role), op)?),
-        (organization, None) => (
-            organization,
-            authorize_in_organization(c, organization, user.id, op).await?,
-        ),
+    let (organization, role) = resolve_with_role(c, user, named).await?;
+    let role = match role {
+        Some(role) => authorize(Some(role), op)?,
+        None => authorize_in_organization(c, organization, user.id, op).await?,
     };
     Ok((organization, role))
 }
