@@ -43,6 +43,16 @@ pub mod usage;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Lazy: the page's own chunk of the bundle loads before the page hydrates.
-    leptos::mount::hydrate_lazy(app::App);
+    // As `leptos::mount::hydrate_lazy` (the page's own chunk of the bundle loads before the page
+    // hydrates), then a mark on `<html>`: from `data-hydrated` on, the page is interactive.
+    // Before it, a click on a form is a plain post (which works, without the hydrated page's
+    // extras, such as the dialog with a new invitation's link); the browser tests wait for it.
+    wasm_bindgen_futures::spawn_local(async {
+        leptos::mount::hydrate_from_async(leptos::tachys::dom::body(), app::App)
+            .await
+            .forget();
+        if let Some(root) = leptos::prelude::document().document_element() {
+            _ = root.set_attribute("data-hydrated", "");
+        }
+    });
 }

@@ -1,4 +1,12 @@
-import { test as base, expect } from '@playwright/test';
+import { Page, test as base, expect } from '@playwright/test';
+
+/**
+ * Waits until the page is hydrated (the app marks `<html data-hydrated>`): before that, a click
+ * on a form is a plain post, which works but skips what only the hydrated page does.
+ */
+export async function hydrated(page: Page) {
+  await expect(page.locator('html[data-hydrated]')).toBeAttached();
+}
 
 /**
  * Every test fails if the page throws, logs an error, fails to load one of its assets, or
@@ -7,6 +15,22 @@ import { test as base, expect } from '@playwright/test';
  * application speaking, and pages answering 404 are checked by the tests themselves.
  */
 export const test = base.extend<{ pageErrors: string[] }>({
+  // With JavaScript on, `page.goto` and `page.reload` return once an HTML page is hydrated, so
+  // that a test clicks what a user would see working (a user who clicks earlier gets the plain
+  // form post, which the no-JavaScript tests cover).
+  page: async ({ page, javaScriptEnabled }, use) => {
+    if (javaScriptEnabled) {
+      const settle = async (response: Awaited<ReturnType<Page['goto']>>) => {
+        if (response?.headers()['content-type']?.startsWith('text/html')) await hydrated(page);
+        return response;
+      };
+      const goto = page.goto.bind(page);
+      const reload = page.reload.bind(page);
+      page.goto = async (url, options) => settle(await goto(url, options));
+      page.reload = async (options) => settle(await reload(options));
+    }
+    await use(page);
+  },
   pageErrors: [
     async ({ page, javaScriptEnabled }, use) => {
       const errors: string[] = [];
