@@ -35,6 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }) {
         provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
+    let stylesheet = format!("/{}/orgspace.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -43,7 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <meta name="description" content="orgspace: organizations, members, workspaces and guests."/>
-                <link rel="stylesheet" href="/pkg/orgspace.css"/>
+                <link rel="stylesheet" href=stylesheet/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="icon" href="/favicon.ico" sizes="32x32"/>
                 <HydrationScripts options/>

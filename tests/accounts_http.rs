@@ -483,7 +483,49 @@ async fn responses_carry_the_standard_headers(t: TestDb) {
     );
 }
 
+async fn the_versioned_bundle_is_linked_and_kept_for_a_year(t: TestDb) {
+    let app = TestApp::with_bundle_version(&t, "3f9a0c1d").await;
+    let mut browser = app.client();
+    let page = browser.get("/signin").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains(r#"href="/pkg/3f9a0c1d/orgspace.css""#),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("/pkg/3f9a0c1d/orgspace.js"),
+        "{}",
+        page.body
+    );
+    let css = browser.get("/pkg/3f9a0c1d/orgspace.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.body, "body{}");
+    assert_eq!(
+        css.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    // Only the version's own names: the unversioned one is not there.
+    let plain = browser.get("/pkg/orgspace.css").await;
+    assert_eq!(plain.status, StatusCode::NOT_FOUND);
+
+    // A site assembled by hand (no pkg/current): plain names, revalidated on every use.
+    let unversioned = TestApp::new(&t).await;
+    let mut browser = unversioned.client();
+    assert!(
+        browser
+            .get("/signin")
+            .await
+            .body
+            .contains(r#"href="/pkg/orgspace.css""#)
+    );
+    let css = browser.get("/pkg/orgspace.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.header("cache-control"), Some("no-cache"));
+}
+
 on_both_backends!(
+    the_versioned_bundle_is_linked_and_kept_for_a_year,
     sign_up_signs_in_with_a_new_organization_and_workspace,
     the_session_cookie_is_http_only_and_lax,
     duplicate_email_is_refused_beside_the_email_field,

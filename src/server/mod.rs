@@ -75,7 +75,7 @@ pub async fn state_over(
     let leptos = LeptosOptions::builder()
         .output_name("orgspace")
         .site_root(config.site_root.to_string_lossy().as_ref())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(bundle_dir(&config.site_root))
         .site_addr(config.addr)
         .build();
     Ok(AppState {
@@ -100,21 +100,42 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The folder of the browser bundle under the site root, as pages link it: `pkg/<version>`
+/// when the build named its version in `pkg/current` (scripts/build does: the version is a hash
+/// of the bundle's bytes), else `pkg` (a site assembled by hand, or the tests' empty one).
+pub fn bundle_dir(site_root: &std::path::Path) -> String {
+    let version = std::fs::read_to_string(site_root.join("pkg/current")).unwrap_or_default();
+    let version = version.trim();
+    let plausible = !version.is_empty()
+        && version.len() <= 64
+        && version.bytes().all(|b| b.is_ascii_alphanumeric());
+    if plausible && site_root.join("pkg").join(version).is_dir() {
+        format!("pkg/{version}")
+    } else {
+        "pkg".to_owned()
+    }
+}
+
 /// The whole application as one axum router.
 pub fn router(state: AppState) -> Router {
     let routes = route_list();
-    let pkg_dir = state.config.site_root.join("pkg");
-    // The bundle's names do not change between builds yet, so browsers revalidate it (cheaply,
-    // with If-Modified-Since) rather than keep it.
+    let bundle = state.leptos.site_pkg_dir.to_string();
+    // A versioned bundle never changes under its name: browsers keep it for a year without
+    // asking again. An unversioned one is revalidated (cheaply, with If-Modified-Since).
+    let cache = if bundle == "pkg" {
+        "no-cache"
+    } else {
+        "public, max-age=31536000, immutable"
+    };
     let pkg = Router::new()
         .fallback_service(
-            ServeDir::new(pkg_dir)
+            ServeDir::new(state.config.site_root.join(&bundle))
                 .precompressed_br()
                 .precompressed_gzip(),
         )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
+            HeaderValue::from_static(cache),
         ));
     let sessions = Store::for_db(&state.db).layer(state.config.secure_cookies);
 
@@ -126,7 +147,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/usage", post(crate::usage::http::report))
         .route("/audit/export.csv", get(crate::audit::export::export))
         .route("/", post(api::handler))
-        .nest("/pkg", pkg)
+        .nest(&format!("/{bundle}"), pkg)
         .leptos_routes(&state, routes, {
             let options = state.leptos.clone();
             move || shell(options.clone())
@@ -245,4 +266,23 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bundle_dir;
+
+    #[test]
+    fn the_bundle_folder_is_the_named_version_when_it_is_there() {
+        let site = std::env::temp_dir().join(format!("orgspace-bundle-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(site.join("pkg/ab12")).unwrap();
+        assert_eq!(bundle_dir(&site), "pkg", "no pkg/current");
+        std::fs::write(site.join("pkg/current"), "ab12\n").unwrap();
+        assert_eq!(bundle_dir(&site), "pkg/ab12");
+        std::fs::write(site.join("pkg/current"), "cd34").unwrap();
+        assert_eq!(bundle_dir(&site), "pkg", "a version without its folder");
+        std::fs::write(site.join("pkg/current"), "../ab12").unwrap();
+        assert_eq!(bundle_dir(&site), "pkg", "a path, not a version");
+        std::fs::remove_dir_all(&site).unwrap();
+    }
 }

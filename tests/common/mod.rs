@@ -174,7 +174,6 @@ pub const DOMAIN_TABLES: [&str; 16] = [
     "audit_events",
 ];
 
-/// The row count of each of [`DOMAIN_TABLES`], in its order.
 /// Adds `count` members to the organization `organization` (its id as the pages show it)
 /// straight through the data layer, in one transaction: `"{prefix} 000"` with the email
 /// `{prefix}000@example.com` (lowercased), and so on. Hashing their passwords is never the point.
@@ -211,6 +210,7 @@ pub async fn add_members(t: &TestDb, organization: &str, prefix: &str, count: us
     tx.commit().await.expect("the members");
 }
 
+/// The row count of each of [`DOMAIN_TABLES`], in its order.
 pub async fn domain_rows(t: &TestDb) -> Vec<i64> {
     let mut c = t.db.conn().await.unwrap();
     let mut counts = Vec::new();
@@ -246,6 +246,25 @@ impl TestApp {
         let mut config = (*app.state.config).clone();
         config.smtp_url = Some(smtp_url.parse().expect("smtp url"));
         app.state.config = std::sync::Arc::new(config);
+        app.router = server::router(app.state.clone());
+        app
+    }
+
+    /// With a versioned bundle in its site folder, as scripts/build assembles it: `pkg/current`
+    /// names the folder `pkg/<version>/`.
+    pub async fn with_bundle_version(test_db: &TestDb, version: &str) -> TestApp {
+        let mut app = Self::build(test_db, PUBLIC_URL, &[]).await;
+        let bundle = app.site.join("pkg").join(version);
+        std::fs::create_dir_all(&bundle).expect("bundle folder");
+        std::fs::write(bundle.join("orgspace.css"), "body{}").expect("css");
+        std::fs::write(app.site.join("pkg/current"), format!("{version}\n")).expect("current");
+        app.state = server::state_over(
+            (*app.state.config).clone(),
+            test_db.db.clone(),
+            Passwords::new(2),
+        )
+        .await
+        .expect("application state");
         app.router = server::router(app.state.clone());
         app
     }
