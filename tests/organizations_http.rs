@@ -803,6 +803,18 @@ async fn renaming_an_organization(t: TestDb) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
+async fn the_members_page_writes_large_counts_with_thousands_grouped(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut admin = app.client();
+    admin.sign_up("Aaron Admin", "Big").await;
+    let org = admin.current_organization().await;
+    common::add_members(&t, &org, "Person", 1233).await;
+    let page = admin.get("/members").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("1,234 members"), "{}", page.body);
+    assert!(!page.body.contains("1234 members"));
+}
+
 async fn members_are_paged_by_name_and_searchable(t: TestDb) {
     let app = TestApp::new(&t).await;
     let mut admin = app.client();
@@ -899,4 +911,5 @@ on_both_backends!(
     declining_an_invitation,
     renaming_an_organization,
     members_are_paged_by_name_and_searchable,
+    the_members_page_writes_large_counts_with_thousands_grouped,
 );

@@ -9,7 +9,7 @@ use crate::{
         Level, LimitUsage, SetOrganizationLimit, SetWorkspaceLimit, Setting,
         get_organization_limits, get_workspace_limits,
     },
-    ui::{form::FormAlert, session::SessionContext},
+    ui::{form::FormAlert, session::SessionContext, thousands},
 };
 
 /// Whose limits a set of meters edits, and the action that saves them.
@@ -253,11 +253,11 @@ fn Meter(
             </div>
             <div class="meter-figure">
                 <strong>{usage.clone()}</strong>
-                <span class="muted">" / " {item.limit} " " {setting.unit()}</span>
+                <span class="muted">" / " {thousands(item.limit)} " " {setting.unit()}</span>
             </div>
             <div class="meter-bar" role="meter" aria-label=format!("{} used", setting.label())
                 aria-valuemin="0" aria-valuemax=item.limit aria-valuenow=item.usage
-                aria-valuetext=format!("{usage} of {} {}", item.limit, setting.unit())>
+                aria-valuetext=format!("{usage} of {} {}", thousands(item.limit), setting.unit())>
                 <span style=format!("width: {percent:.1}%")></span>
             </div>
             {item.breakdown.map(|b| view! { <p class="meter-note">{b}</p> })}

@@ -65,9 +65,9 @@ impl LimitUsage {
     /// `12`, or `7.4` for fractional metered usage.
     pub fn usage_text(&self) -> String {
         if self.usage.fract() == 0.0 {
-            format!("{}", self.usage as i64)
+            crate::ui::thousands(self.usage as i64)
         } else {
-            format!("{:.1}", self.usage)
+            crate::ui::thousands(format!("{:.1}", self.usage))
         }
     }
 }
@@ -367,6 +367,8 @@ mod tests {
         );
         assert_eq!(meter(7.0, 10).usage_text(), "7");
         assert_eq!(meter(7.44, 10).usage_text(), "7.4");
+        assert_eq!(meter(12345.0, 20000).usage_text(), "12,345");
+        assert_eq!(meter(12345.44, 20000).usage_text(), "12,345.4");
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::{
         form::FormAlert,
         initials,
         session::SessionContext,
-        urlencode,
+        thousands, urlencode,
     },
 };
 
@@ -260,10 +260,15 @@ fn MembersView(
         .map(|next| members_href(&q, Some(next), &[]));
     let first_href = after_now.is_some().then(|| members_href(&q, None, &[]));
     let summary = if q.is_empty() {
-        format!("{total} {}", if total == 1 { "member" } else { "members" })
+        format!(
+            "{} {}",
+            thousands(total),
+            if total == 1 { "member" } else { "members" }
+        )
     } else {
         format!(
-            "{shown} {} “{q}”",
+            "{} {} “{q}”",
+            thousands(shown),
             if shown == 1 {
                 "member matches"
             } else {
@@ -319,7 +324,7 @@ fn MembersView(
             <div>
                 <p class="eyebrow">{page.organization_name.clone()}</p>
                 <h1>"Members"</h1>
-                <p class="muted">{format!("{total} {}", if total == 1 { "member" } else { "members" })}</p>
+                <p class="muted">{format!("{} {}", thousands(total), if total == 1 { "member" } else { "members" })}</p>
             </div>
             <a href=invite_href class="button primary">"Invite people"</a>
         </div>

@@ -21,6 +21,30 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
+/// A number with its thousands grouped by commas, as the pages write dates (en-US):
+/// `100000` reads `100,000`, `12345.5` reads `12,345.5`.
+pub fn thousands(number: impl std::fmt::Display) -> String {
+    let text = number.to_string();
+    let (sign, rest) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let (whole, tail) = rest.split_at(digits);
+    let mut grouped = String::with_capacity(text.len() + whole.len() / 3);
+    grouped.push_str(sign);
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped.push_str(tail);
+    grouped
+}
+
 /// A small label with the caller's role, coloured by level.
 #[component]
 pub fn RoleBadge(role: Role) -> impl IntoView {
@@ -54,4 +78,20 @@ pub fn initials(name: &str) -> String {
         .filter_map(|w| w.chars().next())
         .flat_map(char::to_uppercase)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_are_grouped_by_commas() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(100000), "100,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(-1234), "-1,234");
+        assert_eq!(thousands("12345.5"), "12,345.5");
+    }
 }
