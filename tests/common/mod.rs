@@ -256,8 +256,11 @@ impl TestApp {
         let mut app = Self::build(test_db, PUBLIC_URL, &[]).await;
         let bundle = app.site.join("pkg").join(version);
         std::fs::create_dir_all(&bundle).expect("bundle folder");
-        std::fs::rename(app.site.join("pkg/orgspace.css"), bundle.join("orgspace.css"))
-            .expect("css");
+        std::fs::rename(
+            app.site.join("pkg/orgspace.css"),
+            bundle.join("orgspace.css"),
+        )
+        .expect("css");
         std::fs::write(app.site.join("pkg/current"), format!("{version}\n")).expect("current");
         app.state = server::state_over(
             (*app.state.config).clone(),
