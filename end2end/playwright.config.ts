@@ -54,9 +54,7 @@ export default defineConfig({
       url: `${mailURL}/api/email`,
       reuseExistingServer: false,
       stdout: 'ignore',
-      // The longest tests (several people, several emails) take about 25 s on an idle 2-core
-  // machine; each step still fails after 10 s.
-  timeout: 60_000,
+      timeout: 30_000,
     },
     {
       command:
