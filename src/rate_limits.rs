@@ -188,28 +188,31 @@ pub async fn hit(state: &AppState, limit: Limit, subject: &str) -> Result<(), Ap
     Ok(())
 }
 
-/// Refuses when `subject` has already used up `limit` in this window, counting nothing (failed
-/// sign-ins are counted only once they fail).
-pub async fn check(state: &AppState, limit: Limit, subject: &str) -> Result<(), AppError> {
+/// Reserves one attempt of `subject` against `limit` before the work it guards (checking a
+/// password), refused once the window holds the most the rule allows. The reservation is one
+/// atomic increment, so that however many requests arrive at the same moment, at most `max`
+/// get past it in a window. An attempt that turns out not to count (the right password) gives
+/// its reservation back with [`release`].
+pub async fn reserve(state: &AppState, limit: Limit, subject: &str) -> Result<(), AppError> {
+    hit(state, limit, subject).await
+}
+
+/// Gives back an attempt [`reserve`] counted, in the window still open (never below zero).
+pub async fn release(state: &AppState, limit: Limit, subject: &str) -> Result<(), AppError> {
     let rule = state.config.rate_limits.rule(limit);
     if rule.max == 0 {
         return Ok(());
     }
     let now = Timestamp::now();
     let mut c = state.db.conn().await?;
-    match db::hits(
+    db::release(
         &mut c,
         &bucket(limit, subject),
         now,
         rule.window_secs * 1000,
     )
-    .await?
-    {
-        Some((hits, start)) if hits >= rule.max => Err(AppError::RateLimited {
-            retry_after_secs: seconds_left(rule, start, now),
-        }),
-        _ => Ok(()),
-    }
+    .await?;
+    Ok(())
 }
 
 async fn sweep(c: &mut impl crate::db::Exec, now: Timestamp) -> Result<(), DbError> {

@@ -250,7 +250,99 @@ async fn guessing_the_current_password_is_limited_too(t: TestDb) {
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
 }
 
+/// The hits counted in the window of `bucket` (`sign_in_account:EMAIL`), 0 for none.
+async fn hits(t: &TestDb, bucket: &str) -> i64 {
+    let mut c = t.db.conn().await.unwrap();
+    let found: Option<i64> = orgspace::db_run!(&mut c, x => sqlx::query_scalar(
+        "SELECT hits FROM rate_limits WHERE bucket = $1",
+    )
+    .bind(bucket)
+    .fetch_optional(x)
+    .await)
+    .unwrap();
+    found.unwrap_or(0)
+}
+
+/// The review's attack: 29 wrong passwords sent at the same moment from 29 addresses, then the
+/// right one. Checking the account's limit before the password and counting the failure after
+/// let every one of them be checked (and the right one in, while they were still hashing).
+/// Each attempt is now reserved before its password is checked: exactly the shipped 10 are
+/// checked (the others answered at once), and the right one waits.
+async fn guesses_sent_at_once_check_at_most_the_limit(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut ada = app.client();
+    let (email, password) = ada.sign_up("Ada", "Engines").await;
+    // Sent at the same moment, as 29 clients would: each its own task, through the accounts
+    // service the form and the API share.
+    let guesses: Vec<_> = (0..29)
+        .map(|i| {
+            let state = app.state.clone();
+            let email = email.clone();
+            tokio::spawn(async move {
+                let address = format!("203.0.113.{}", i + 1);
+                orgspace::accounts::service::sign_in(
+                    &state,
+                    &email,
+                    format!("wrong guess {i}"),
+                    Some(&address),
+                )
+                .await
+                .map(|_| StatusCode::OK)
+                .unwrap_or_else(|e| StatusCode::from_u16(e.status()).unwrap())
+            })
+        })
+        .collect();
+    // The right password comes 100 ms later, as in the review, or as soon as ten attempts are
+    // counted (at most ten may be checked: from then on the account waits, whatever comes).
+    let bucket = format!("sign_in_account:{email}");
+    let sent = std::time::Instant::now();
+    while sent.elapsed() < std::time::Duration::from_millis(100) && hits(&t, &bucket).await < 10 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let mut owner = app.client();
+    owner.peer = from("198.51.100.7");
+    let right = sign_in(&mut owner, &email, &password).await;
+    let mut statuses = Vec::new();
+    for guess in guesses {
+        statuses.push(guess.await.unwrap());
+    }
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(
+        (checked, refused),
+        (10, 19),
+        "passwords checked and refused unchecked: {statuses:?}"
+    );
+    assert_eq!(
+        right.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        right.body
+    );
+
+    // A right password gives its attempt back: nine failures and a success leave room for one
+    // more guess, not none.
+    let mut bob = app.client();
+    let (bob_email, bob_password) = bob.sign_up("Bob", "Bobs").await;
+    for i in 0..9 {
+        let r = sign_in(&mut app.client(), &bob_email, &format!("bob guess {i}")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
+    }
+    for _ in 0..3 {
+        let r = sign_in(&mut app.client(), &bob_email, &bob_password).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    assert_eq!(hits(&t, &format!("sign_in_account:{bob_email}")).await, 9);
+}
+
 on_both_backends!(
+    guesses_sent_at_once_check_at_most_the_limit,
     failed_sign_ins_lock_the_account_for_a_while,
     one_address_cannot_sign_in_or_up_without_end,
     invitations_are_limited_per_sender,

@@ -96,13 +96,15 @@ pub async fn change_password(
             "Choose a password other than the current one.",
         );
     }
-    rate_limits::check(state, Limit::SignInAccount, &user.email).await?;
+    // Reserved before the password is checked, as at sign-in: see `sign_in`.
+    rate_limits::reserve(state, Limit::SignInAccount, &user.email).await?;
     let matches = state
         .passwords
         .verify(current, Some(user.password_hash.clone()))
         .await?;
-    if !matches {
-        rate_limits::hit(state, Limit::SignInAccount, &user.email).await?;
+    if matches {
+        rate_limits::release(state, Limit::SignInAccount, &user.email).await?;
+    } else {
         errors.0.insert(
             0,
             crate::error::FieldError {
@@ -126,6 +128,10 @@ pub async fn change_password(
 /// every attempt counts against the client's address (`address`, when known), and failures
 /// against the account, which is refused for a while after too many, even with the right
 /// password.
+///
+/// The account's attempt is reserved *before* the password is checked and given back only
+/// when it was right: checking first and counting the failure after would let many guesses
+/// sent at the same moment all be checked before any of them counted.
 pub async fn sign_in(
     state: &AppState,
     email: &str,
@@ -135,7 +141,8 @@ pub async fn sign_in(
     if let Some(address) = address {
         rate_limits::hit(state, Limit::SignInAddress, address).await?;
     }
-    rate_limits::check(state, Limit::SignInAccount, email).await?;
+    // Reserved for unknown emails too: the answer must not tell them apart.
+    rate_limits::reserve(state, Limit::SignInAccount, email).await?;
     let user = {
         let mut c = state.db.conn().await?;
         users::find_by_email(&mut c, email).await?
@@ -143,12 +150,11 @@ pub async fn sign_in(
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let matches = state.passwords.verify(password, stored).await?;
     match user {
-        Some(user) if matches => Ok(user.id),
-        _ => {
-            // Counted for unknown emails too: the answer must not tell them apart.
-            rate_limits::hit(state, Limit::SignInAccount, email).await?;
-            Err(AppError::InvalidCredentials)
+        Some(user) if matches => {
+            rate_limits::release(state, Limit::SignInAccount, email).await?;
+            Ok(user.id)
         }
+        _ => Err(AppError::InvalidCredentials),
     }
 }
 

@@ -31,22 +31,25 @@ pub async fn hit(
     .await)?)
 }
 
-/// The hits of `bucket` in its window still open at `now`, and when that window started;
-/// counts nothing.
-pub async fn hits(
+/// Takes one hit back from `bucket`'s window still open at `now` (none below zero; a window
+/// that has closed is left alone).
+pub async fn release(
     c: &mut impl Exec,
     bucket: &str,
     now: Timestamp,
     window_ms: i64,
-) -> Result<Option<(i64, Timestamp)>, DbError> {
+) -> Result<(), DbError> {
     let since = Timestamp::from_unix_millis(now.unix_millis() - window_ms);
-    Ok(run!(c, x => sqlx::query_as(
-        "SELECT hits, window_start FROM rate_limits WHERE bucket = $1 AND window_start > $2",
+    run!(c, x => sqlx::query(
+        "UPDATE rate_limits SET hits = hits - 1
+         WHERE bucket = $1 AND window_start > $2 AND hits > 0",
     )
     .bind(bucket)
     .bind(since)
-    .fetch_optional(x)
-    .await)?)
+    .execute(x)
+    .await
+    .map(|_| ()))?;
+    Ok(())
 }
 
 /// Forgets counters whose window started before `before`.
