@@ -84,7 +84,7 @@ pub enum AppError {
     },
     /// A usage report that would take a metered setting past its limit. Amounts are in
     /// thousandths of the setting's unit (so that the error stays comparable).
-    #[error("{}", over_limit_message(*.setting, *.limit, *.usage_milli, *.amount_milli))]
+    #[error("{}", over_limit_message(*.setting, *.limit, *.usage_milli, *.amount_milli, *.after_milli))]
     UsageOverLimit {
         setting: Setting,
         limit: i64,
@@ -92,6 +92,9 @@ pub enum AppError {
         usage_milli: i64,
         /// What the report asked for: hours to add, or the new level.
         amount_milli: i64,
+        /// The usage the report would have left: for an organization's level, the new level
+        /// with the last ones of its other parts (itself and its workspaces).
+        after_milli: i64,
     },
     #[error("{}", validation_summary(.0))]
     Validation(FieldErrors),
@@ -113,7 +116,13 @@ pub fn milli_text(milli: i64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-fn over_limit_message(setting: Setting, limit: i64, usage_milli: i64, amount_milli: i64) -> String {
+fn over_limit_message(
+    setting: Setting,
+    limit: i64,
+    usage_milli: i64,
+    amount_milli: i64,
+    after_milli: i64,
+) -> String {
     let (label, unit) = (setting.label(), setting.unit());
     if setting == Setting::ComputeTime {
         format!(
@@ -121,10 +130,16 @@ fn over_limit_message(setting: Setting, limit: i64, usage_milli: i64, amount_mil
             milli_text(usage_milli),
             milli_text(amount_milli),
         )
-    } else {
+    } else if after_milli == amount_milli {
         format!(
             "The {label} limit would be exceeded: the report says {} {unit}, and the limit is {limit}.",
             milli_text(amount_milli),
+        )
+    } else {
+        format!(
+            "The {label} limit would be exceeded: the report says {} {unit}, which would make {} across the organization, and the limit is {limit}.",
+            milli_text(amount_milli),
+            milli_text(after_milli),
         )
     }
 }

@@ -60,7 +60,9 @@ pub enum Operation {
     EditWorkspace,
     DeleteWorkspace,
     SetWorkspaceLimit,
-    /// Reporting metered usage of one workspace: its admins.
+    /// Reporting metered usage of one of the organization's workspaces: the organization's
+    /// admins, since it spends the organization's budget (any member may create a workspace
+    /// and be its admin). Decided by the organization role of the workspace's organization.
     ReportWorkspaceUsage,
 }
 
@@ -133,6 +135,7 @@ impl Operation {
             | SetOrganizationLimit
             | EditOrganization
             | ReportOrganizationUsage
+            | ReportWorkspaceUsage
             | GetAuditLog => (Scope::Organization, Role::Admin),
             GetWorkspace | SetWorkspace | GetChannels => (Scope::Workspace, Role::Guest),
             GetWorkspaceGuests
@@ -141,9 +144,7 @@ impl Operation {
             | RemoveWorkspaceGuest
             | RemoveWorkspaceInvitation
             | GetWorkspaceLimits => (Scope::Workspace, Role::Member),
-            EditWorkspace | DeleteWorkspace | SetWorkspaceLimit | ReportWorkspaceUsage => {
-                (Scope::Workspace, Role::Admin)
-            }
+            EditWorkspace | DeleteWorkspace | SetWorkspaceLimit => (Scope::Workspace, Role::Admin),
         }
     }
 }
@@ -238,7 +239,7 @@ mod tests {
         (EditWorkspace,                 W, [N,    N,    Y]),
         (DeleteWorkspace,               W, [N,    N,    Y]),
         (SetWorkspaceLimit,             W, [N,    N,    Y]),
-        (ReportWorkspaceUsage,          W, [N,    N,    Y]),
+        (ReportWorkspaceUsage,          O, [N,    N,    Y]),
     ];
 
     #[test]

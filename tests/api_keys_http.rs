@@ -913,7 +913,192 @@ async fn a_new_password_ends_the_scripts_signed_in_with_the_old_one(t: TestDb) {
     assert_eq!(fresh["idtoken"].as_str().map(str::len), Some(43));
 }
 
+const REPORT: &str =
+    "mutation reportUsage($setting: String!, $amount: Float!, $workspaceId: String) {
+    reportUsage(setting: $setting, amount: $amount, workspaceId: $workspaceId) { usage limit } }";
+
+/// The review's attack: a plain member creates a workspace (becoming its admin), makes a key for
+/// it, and reports 100 hours of Compute Time, spending the organization's month, or zeroes a
+/// level the platform reported. Reporting is the platform's job: only keys of the
+/// organization's admins report, for it or any of its workspaces.
+async fn only_the_organizations_admins_keys_report_usage(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut ada = app.client();
+    ada.sign_up("Ada", "Engines").await;
+    let engines = ada.current_organization().await;
+    let mut mel = join(&app, &mut ada, &engines, "Mel", "member").await;
+    let mine = create_workspace(&mut mel, &engines, "Mel's corner").await;
+    let mel_key = make_key(&mut mel, "Mel's meter", &format!("workspace:{mine}"), "30").await;
+    let ada_key = make_key(&mut ada, "Meter", &format!("workspace:{mine}"), "30").await;
+    let mut platform = Script::with_key(&app, &ada_key);
+    let v = platform
+        .gql(
+            "reportUsage",
+            REPORT,
+            json!({ "setting": "Instances", "amount": 3 }),
+        )
+        .await;
+    assert_eq!(data(&v, "reportUsage")["usage"], json!(3.0));
+
+    let mut by_mel = Script::with_key(&app, &mel_key);
+    for (setting, amount) in [("Compute Time", 100), ("Instances", 0)] {
+        let v = by_mel
+            .gql(
+                "reportUsage",
+                REPORT,
+                json!({ "setting": setting, "amount": amount }),
+            )
+            .await;
+        assert_eq!(
+            refused(&v, "reportUsage"),
+            "You don't have permission to do that.",
+            "{setting}"
+        );
+        let (status, v) = by_mel
+            .post_json(
+                "/api/usage",
+                &json!({ "setting": setting, "amount": amount }).to_string(),
+            )
+            .await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{setting}: {v}");
+    }
+    // Nothing was recorded: the meters show what the platform reported.
+    let limits = ada
+        .call(
+            "get_organization_limits",
+            &[("organization_id", engines.as_str())],
+        )
+        .await
+        .json();
+    let usage = |setting: &str| {
+        limits["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["setting"] == setting)
+            .unwrap()["usage"]
+            .as_f64()
+            .unwrap()
+    };
+    assert_eq!((usage("ComputeTime"), usage("Instances")), (0.0, 3.0));
+
+    // Made an admin, Mel's key reports: the role is read at each report.
+    let mel_id = mel.me().await["id"].as_str().unwrap().to_owned();
+    let r = ada
+        .call(
+            "edit_organization_member",
+            &[
+                ("organization_id", engines.as_str()),
+                ("user_id", mel_id.as_str()),
+                ("role", "admin"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v = by_mel
+        .gql(
+            "reportUsage",
+            REPORT,
+            json!({ "setting": "Compute Time", "amount": 1.5 }),
+        )
+        .await;
+    assert_eq!(data(&v, "reportUsage")["usage"], json!(1.5));
+}
+
+/// The review found 16 instances accepted against an organization limit of 4: levels reported
+/// per workspace were never added up. The organization's level is its own report plus each
+/// workspace's last one, checked in the report's transaction, and the meters show the sum.
+async fn workspace_levels_add_up_to_the_organizations_limit(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut ada = app.client();
+    ada.sign_up("Ada", "Engines").await;
+    let engines = ada.current_organization().await;
+    let r = ada
+        .call(
+            "set_organization_limit",
+            &[
+                ("organization_id", engines.as_str()),
+                ("setting", "Instances"),
+                ("limit", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let mut spaces = Vec::new();
+    for name in ["One", "Two", "Three", "Four"] {
+        spaces.push(create_workspace(&mut ada, &engines, name).await);
+    }
+    let org_key = make_key(&mut ada, "Meter", &format!("organization:{engines}"), "30").await;
+    let mut meter = Script::with_key(&app, &org_key);
+    let report = |ws: Option<&str>, amount: f64| {
+        let mut vars = json!({ "setting": "Instances", "amount": amount });
+        if let Some(ws) = ws {
+            vars["workspaceId"] = json!(ws);
+        }
+        vars
+    };
+    let v = meter
+        .gql("reportUsage", REPORT, report(Some(&spaces[0]), 4.0))
+        .await;
+    assert_eq!(
+        data(&v, "reportUsage"),
+        &json!({ "usage": 4.0, "limit": 4 })
+    );
+    for ws in &spaces[1..] {
+        let v = meter
+            .gql("reportUsage", REPORT, report(Some(ws), 4.0))
+            .await;
+        assert_eq!(
+            refused(&v, "reportUsage"),
+            "The Instances limit would be exceeded: the report says 4 instances, which would make 8 across the organization, and the limit is 4.",
+        );
+    }
+    let v = meter.gql("reportUsage", REPORT, report(None, 1.0)).await;
+    assert!(refused(&v, "reportUsage").starts_with("The Instances limit would be exceeded"));
+
+    // A workspace's new level replaces its last one: down to 1 leaves room for 3 elsewhere.
+    let v = meter
+        .gql("reportUsage", REPORT, report(Some(&spaces[0]), 1.0))
+        .await;
+    assert_eq!(data(&v, "reportUsage")["usage"], json!(1.0));
+    let v = meter
+        .gql("reportUsage", REPORT, report(Some(&spaces[1]), 2.0))
+        .await;
+    assert_eq!(data(&v, "reportUsage")["usage"], json!(2.0));
+    let v = meter.gql("reportUsage", REPORT, report(None, 1.0)).await;
+    assert_eq!(
+        data(&v, "reportUsage"),
+        &json!({ "usage": 4.0, "limit": 4 })
+    );
+    let v = meter
+        .gql("reportUsage", REPORT, report(Some(&spaces[2]), 1.0))
+        .await;
+    assert!(refused(&v, "reportUsage").starts_with("The Instances limit would be exceeded"));
+    // The organization's own report is replaced too, and a lower level always passes.
+    let v = meter.gql("reportUsage", REPORT, report(None, 0.0)).await;
+    assert_eq!(data(&v, "reportUsage")["usage"], json!(3.0));
+
+    let v = meter
+        .gql(
+            "getOrganizationLimits",
+            GET_ORG_LIMITS,
+            json!({ "organizationId": engines, "setting": "Instances" }),
+        )
+        .await;
+    assert_eq!(
+        data(&v, "getOrganizationLimits"),
+        &json!([{ "setting": "Instances", "limit": 4, "usage": 3.0 }])
+    );
+    let page = ada.get("/").await;
+    assert!(
+        page.body.contains("3 of 4 instances"),
+        "the dashboard's meter shows the sum"
+    );
+}
+
 on_both_backends!(
+    only_the_organizations_admins_keys_report_usage,
+    workspace_levels_add_up_to_the_organizations_limit,
     keys_are_shown_once_kept_hashed_and_end_when_deleted,
     scoped_keys_never_reach_past_their_scope,
     usage_reports_count_against_the_limits_the_dashboard_shows,

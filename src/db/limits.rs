@@ -123,8 +123,9 @@ pub async fn organization_counts(
     .await)?)
 }
 
-/// Reported usage of the organization: Compute Time summed since `month_start`; the levels
-/// (storage, instances) as last reported for the organization as a whole.
+/// Reported usage of the organization: Compute Time summed since `month_start`, of the
+/// organization and its workspaces alike; each level (storage, instances) as the sum of the
+/// last report for the organization as a whole and the last report of each of its workspaces.
 pub async fn organization_metered(
     c: &mut impl Exec,
     organization: OrganizationId,
@@ -135,16 +136,37 @@ pub async fn organization_metered(
          WHERE organization_id = $1 AND setting = 'compute_time' AND reported_at >= $2
          GROUP BY setting
          UNION ALL
-         SELECT r.setting, r.amount FROM usage_reports r
-         WHERE r.organization_id = $1 AND r.workspace_id IS NULL AND r.setting <> 'compute_time'
-           AND r.reported_at = (SELECT MAX(l.reported_at) FROM usage_reports l
-                                WHERE l.organization_id = r.organization_id
-                                  AND l.workspace_id IS NULL AND l.setting = r.setting)",
+         SELECT setting, SUM(amount) FROM (
+            SELECT setting, amount, ROW_NUMBER() OVER (
+                PARTITION BY workspace_id, setting ORDER BY reported_at DESC, id DESC) AS newest
+            FROM usage_reports WHERE organization_id = $1 AND setting <> 'compute_time'
+         ) latest
+         WHERE newest = 1
+         GROUP BY setting",
     )
     .bind(organization)
     .bind(month_start)
     .fetch_all(x)
     .await)?)
+}
+
+/// The level of `setting` last reported for the organization as a whole (not for one of its
+/// workspaces), 0 when none was.
+pub async fn organization_own_level(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    setting: Setting,
+) -> Result<f64, DbError> {
+    let found: Option<f64> = run!(c, x => sqlx::query_scalar(
+        "SELECT amount FROM usage_reports
+         WHERE organization_id = $1 AND workspace_id IS NULL AND setting = $2
+         ORDER BY reported_at DESC, id DESC LIMIT 1",
+    )
+    .bind(organization)
+    .bind(setting)
+    .fetch_optional(x)
+    .await)?;
+    Ok(found.unwrap_or(0.0))
 }
 
 /// The limits an admin has set on the workspace.
@@ -195,10 +217,12 @@ pub async fn workspace_metered(
          WHERE workspace_id = $1 AND setting = 'compute_time' AND reported_at >= $2
          GROUP BY setting
          UNION ALL
-         SELECT r.setting, r.amount FROM usage_reports r
-         WHERE r.workspace_id = $1 AND r.setting <> 'compute_time'
-           AND r.reported_at = (SELECT MAX(l.reported_at) FROM usage_reports l
-                                WHERE l.workspace_id = r.workspace_id AND l.setting = r.setting)",
+         SELECT setting, amount FROM (
+            SELECT setting, amount, ROW_NUMBER() OVER (
+                PARTITION BY setting ORDER BY reported_at DESC, id DESC) AS newest
+            FROM usage_reports WHERE workspace_id = $1 AND setting <> 'compute_time'
+         ) latest
+         WHERE newest = 1",
     )
     .bind(workspace)
     .bind(month_start)

@@ -128,6 +128,7 @@ fn failure(e: &AppError) -> Response {
             limit,
             usage_milli,
             amount_milli,
+            ..
         } => {
             body["setting"] = json!(setting.label());
             body["limit"] = json!(limit);

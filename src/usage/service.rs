@@ -15,7 +15,7 @@ use crate::{
         Scope, Setting,
         service::{organization_limit, workspace_limit},
     },
-    policy::{Operation, authorize_in_organization, authorize_in_workspace},
+    policy::{Operation, authorize_in_organization},
     server::state::AppState,
     timestamp::Timestamp,
 };
@@ -189,15 +189,23 @@ pub async fn report(
         UsagePlace::Workspace(ws) => {
             // An organization key reaches its own organization's workspaces only; any other
             // workspace, existing or not, answers alike.
+            let organization = workspaces::organization_of(&mut tx, ws).await?;
             if let Reach::Organization(o) = reach
-                && workspaces::organization_of(&mut tx, ws).await? != Some(o)
+                && organization != Some(o)
             {
                 return Err(AppError::OutsideKeyScope);
             }
-            let access =
-                authorize_in_workspace(&mut tx, ws, user.id, Operation::ReportWorkspaceUsage)
-                    .await?;
-            (access.organization_id, Some(ws))
+            let organization = organization.ok_or(AppError::NotFound)?;
+            // The organization's admins, not the workspace's: any member may create a
+            // workspace and be its admin, and its reports spend the organization's budget.
+            authorize_in_organization(
+                &mut tx,
+                organization,
+                user.id,
+                Operation::ReportWorkspaceUsage,
+            )
+            .await?;
+            (organization, Some(ws))
         }
     };
     organizations::lock(&mut tx, organization).await?;
@@ -219,31 +227,43 @@ pub async fn report(
     // Each limit the report is measured against: (limit, usage before, usage after).
     let mut checks = Vec::with_capacity(2);
     let mut reply = None;
+    // What this report replaces of a level: the last report of the same place.
+    let mut replaced = 0.0;
     if let Some(ws) = workspace {
         let ws_metered = db_limits::workspace_metered(&mut tx, ws, month).await?;
         let ws_limit = workspace_limit(&mut tx, config, organization, ws, setting).await?;
         let before = current(&ws_metered, setting);
         let after = if compute { before + amount } else { amount };
+        replaced = before;
         checks.push((ws_limit, before, after));
         reply = Some((ws_limit, after));
+    } else if !compute {
+        replaced = db_limits::organization_own_level(&mut tx, organization, setting).await?;
     }
-    // The organization's limit: on everything reported for it, and on the Compute Time of
-    // its workspaces, which adds up to the organization's month. (A workspace's level is held
-    // by the workspace's limit, itself never above the organization's.)
-    if workspace.is_none() || compute {
+    // The organization's limit, on what the organization uses as a whole: its month's Compute
+    // Time, and each level as its own report plus each of its workspaces'. (Volume Storage is
+    // reported for the organization only.)
+    if setting.applies_to(Scope::Organization) {
         let before = current(&org_metered, setting);
-        let after = if compute { before + amount } else { amount };
+        let after = if compute {
+            before + amount
+        } else {
+            before - replaced + amount
+        };
         checks.push((org_limit, before, after));
         reply.get_or_insert((org_limit, after));
     }
     for (limit, before, after) in checks {
-        // A thousandth of slack: 0.1 + 0.2 hours is not over a limit of 0.3.
-        if milli(after) > limit * 1000 {
+        // A thousandth of slack: 0.1 + 0.2 hours is not over a limit of 0.3. A report that
+        // lowers the usage always passes: a limit lowered below the usage must not keep the
+        // old, higher level on the books.
+        if milli(after) > limit * 1000 && milli(after) > milli(before) {
             return Err(AppError::UsageOverLimit {
                 setting,
                 limit,
                 usage_milli: milli(before),
                 amount_milli: milli(amount),
+                after_milli: milli(after),
             });
         }
     }
