@@ -390,7 +390,137 @@ async fn invitations_queue_their_email_and_the_outbox_survives_a_mail_server_out
     assert!(all.iter().any(|e| e.body_text.contains(&new)));
 }
 
+/// A new account for `name`, made a member of `org` with `role` through an invitation it
+/// accepted; answers it with its user id.
+async fn member(
+    app: &TestApp,
+    admin: &mut Client,
+    org: &str,
+    name: &str,
+    role: &str,
+) -> (Client, String) {
+    let mut user = app.client();
+    let (email, _) = user.sign_up(name, &format!("{name}'s own")).await;
+    let (id, _) = invite(admin, org, &email, role).await;
+    let r = user
+        .call("accept_invitation", &[("invitation_id", &id)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let user_id = user.me().await["id"].as_str().unwrap().to_owned();
+    (user, user_id)
+}
+
+/// The review's hole: a member invited their own other address, was removed, and came back
+/// through that link. What someone sent dies when they lose the right to send it: removed or
+/// gone, everything they sent to the organization and its workspaces; no longer an admin,
+/// their invitations to join as one. Each revocation is in the audit log, with why.
+async fn invitations_die_with_their_senders_right_to_send_them(t: TestDb) {
+    let app = TestApp::new(&t).await;
+    let mut ada = app.client();
+    ada.sign_up("Ada", "Engines").await;
+    let org = ada.current_organization().await;
+    let mut visitor = app.client();
+
+    let (mut mel, mel_id) = member(&app, &mut ada, &org, "Mel", "member").await;
+    let (_, back_door) = invite(&mut mel, &org, "mel.other@example.com", "member").await;
+    let guest_door = guest_invitation(&app, &mut mel, "mel.guest@example.com").await;
+    let (mut bob, bob_id) = member(&app, &mut ada, &org, "Bob", "admin").await;
+    let (_, admin_link) = invite(&mut bob, &org, "new.admin@example.com", "admin").await;
+    let (_, member_link) = invite(&mut bob, &org, "new.member@example.com", "member").await;
+    let (_, adas_own) = invite(&mut ada, &org, "ada.friend@example.com", "admin").await;
+    for token in [&back_door, &guest_door, &admin_link, &member_link] {
+        assert!(link(&mut visitor, token).await.get("Open").is_some());
+    }
+
+    let r = ada
+        .call(
+            "remove_organization_member",
+            &[
+                ("organization_id", org.as_str()),
+                ("user_id", mel_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for token in [&back_door, &guest_door] {
+        assert!(link(&mut visitor, token).await.get("Revoked").is_some());
+    }
+    let r = sign_up_through(&mut visitor, &back_door, "Mel again").await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("withdrawn"), "{}", r.body);
+
+    // Demoted, Bob's invitation to join as an admin dies; his member invitation stays.
+    let r = ada
+        .call(
+            "edit_organization_member",
+            &[
+                ("organization_id", org.as_str()),
+                ("user_id", bob_id.as_str()),
+                ("role", "member"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        link(&mut visitor, &admin_link)
+            .await
+            .get("Revoked")
+            .is_some()
+    );
+    assert!(link(&mut visitor, &member_link).await.get("Open").is_some());
+    // Gone of his own accord, the rest of what he sent goes too.
+    let r = bob
+        .call(
+            "remove_organization_member",
+            &[
+                ("organization_id", org.as_str()),
+                ("user_id", bob_id.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(
+        link(&mut visitor, &member_link)
+            .await
+            .get("Revoked")
+            .is_some()
+    );
+    // What the admin who stays sent is untouched.
+    assert!(link(&mut visitor, &adas_own).await.get("Open").is_some());
+
+    let mut c = app.state.db.conn().await.unwrap();
+    let org_id: uuid::Uuid = org.parse().unwrap();
+    let reasons: Vec<(String, String)> = db_run!(&mut c, x => sqlx::query_as(
+        "SELECT action, after FROM audit_events
+         WHERE organization_id = $1 AND action IN ('invitation.revoked', 'guest.invitation_revoked')
+         ORDER BY id",
+    )
+    .bind(org_id)
+    .fetch_all(x)
+    .await)
+    .unwrap();
+    let gone = r#"{"reason":"its sender is no longer a member"}"#;
+    let demoted = r#"{"reason":"its sender is no longer an admin"}"#;
+    let mut expected = vec![
+        ("invitation.revoked".to_owned(), gone.to_owned()),
+        ("guest.invitation_revoked".to_owned(), gone.to_owned()),
+    ];
+    expected.sort();
+    let mut first_two = reasons[..2].to_vec();
+    first_two.sort();
+    assert_eq!(first_two, expected, "{reasons:?}");
+    assert_eq!(
+        reasons[2..].to_vec(),
+        [
+            ("invitation.revoked".to_owned(), demoted.to_owned()),
+            ("invitation.revoked".to_owned(), gone.to_owned()),
+        ],
+        "{reasons:?}"
+    );
+}
+
 on_both_backends!(
+    invitations_die_with_their_senders_right_to_send_them,
     a_new_person_signs_up_through_the_link_and_joins_only_that_organization,
     signed_in_people_accept_decline_or_are_told_it_is_not_theirs,
     resent_revoked_expired_and_unknown_links_say_so,

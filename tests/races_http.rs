@@ -234,7 +234,104 @@ async fn concurrent_demotions_always_leave_an_admin(t: TestDb) {
     assert_eq!(admins_left, 1, "exactly one admin is left");
 }
 
+/// The review's race on PostgreSQL: an acceptance that had read the invitation as pending
+/// went on after a revoke committed, so the person joined through a withdrawn invitation (and
+/// the row said both). Accept, decline and revoke now lock the invitation's row and change it
+/// only while it is open: of each accept and revoke sent at the same moment, exactly one wins.
+async fn accepting_and_revoking_one_invitation_at_once_has_one_winner(t: TestDb) {
+    let (one, two) = two_instances(&t, &[]).await;
+    let mut admin = one.client();
+    admin.sign_up("Admin", "Contested").await;
+    let org = admin.current_organization().await;
+    const PAIRS: usize = 30;
+    let mut invitees = Vec::new();
+    for i in 0..PAIRS {
+        let mut user = two.client();
+        let (email, _) = user.sign_up(&format!("Invitee {i}"), "Own").await;
+        let r = admin
+            .call(
+                "add_organization_member",
+                &[
+                    ("organization_id", org.as_str()),
+                    ("email", &email),
+                    ("role", "member"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "invite {i}: {}", r.body);
+        let id = r.json()["invitation"]["id"].as_str().unwrap().to_owned();
+        invitees.push((user, id));
+    }
+    let mut requests = Vec::new();
+    for (mut user, id) in invitees {
+        let mut revoker = one.client();
+        revoker.cookie = admin.cookie.clone();
+        let (org, inv) = (org.clone(), id.clone());
+        requests.push(tokio::spawn(async move {
+            let accept = async {
+                user.call("accept_invitation", &[("invitation_id", &id)])
+                    .await
+                    .status
+            };
+            let revoke = async {
+                revoker
+                    .call(
+                        "remove_organization_invitation",
+                        &[("organization_id", &org), ("invitation_id", &inv)],
+                    )
+                    .await
+                    .status
+            };
+            tokio::join!(accept, revoke)
+        }));
+    }
+    let mut accepted = 0;
+    for request in requests {
+        let (accept, revoke) = request.await.unwrap();
+        // The loser hears that it came too late: "not found" or a conflict, never a success.
+        let winners = [accept, revoke]
+            .iter()
+            .filter(|s| **s == StatusCode::OK)
+            .count();
+        assert_eq!(winners, 1, "accept {accept}, revoke {revoke}");
+        for s in [accept, revoke] {
+            assert!(
+                [StatusCode::OK, StatusCode::NOT_FOUND, StatusCode::CONFLICT].contains(&s),
+                "{s}"
+            );
+        }
+        accepted += usize::from(accept == StatusCode::OK);
+    }
+    let both = count(
+        &t,
+        "SELECT COUNT(*) FROM invitations WHERE organization_id = $1
+           AND accepted_at IS NOT NULL AND revoked_at IS NOT NULL",
+        &org,
+    )
+    .await;
+    assert_eq!(both, 0, "no invitation is both accepted and revoked");
+    let members = count(
+        &t,
+        "SELECT COUNT(*) FROM organization_members WHERE organization_id = $1",
+        &org,
+    )
+    .await;
+    assert_eq!(
+        members as usize,
+        1 + accepted,
+        "members are the admin and the winners"
+    );
+    let revoked = count(
+        &t,
+        "SELECT COUNT(*) FROM invitations WHERE organization_id = $1 AND revoked_at IS NOT NULL",
+        &org,
+    )
+    .await;
+    assert_eq!(revoked as usize, PAIRS - accepted);
+}
+
 on_both_backends!(
+    accepting_and_revoking_one_invitation_at_once_has_one_winner,
     two_hundred_acceptances_fill_a_members_limit_of_fifty_exactly,
     a_hundred_creations_fill_a_workspaces_limit_of_five_exactly,
     concurrent_demotions_always_leave_an_admin,

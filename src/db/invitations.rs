@@ -1,7 +1,7 @@
 //! The `invitations` table: open (pending) invitations and their history.
 
 use crate::{
-    db::{DbError, Exec},
+    db::{DbError, Exec, Executor},
     ids::{InvitationId, OrganizationId, UserId, WorkspaceId},
     roles::Role,
     timestamp::Timestamp,
@@ -45,6 +45,8 @@ const SELECT: &str = "SELECT i.id, i.organization_id, o.name AS organization_nam
 
 /// "Open": neither accepted, declined nor revoked (it may have expired).
 const OPEN: &str = "i.accepted_at IS NULL AND i.declined_at IS NULL AND i.revoked_at IS NULL";
+/// [`OPEN`] for statements on the table alone.
+const OPEN_ROW: &str = "accepted_at IS NULL AND declined_at IS NULL AND revoked_at IS NULL";
 
 pub async fn create(c: &mut impl Exec, inv: NewInvitation<'_>) -> Result<(), DbError> {
     run!(c, x => sqlx::query(
@@ -244,34 +246,104 @@ pub async fn revoke_to_workspace(
         .await)?)
 }
 
+/// Locks the invitation's row for the rest of the transaction (PostgreSQL; SQLite's write
+/// transactions hold the whole database already) and answers its role and token hash while it
+/// is still open, `None` once it was accepted, declined or revoked. Taken after the
+/// organization's lock, the order every writer of invitations follows.
+pub async fn lock_open(
+    c: &mut impl Exec,
+    id: InvitationId,
+) -> Result<Option<(Role, Vec<u8>)>, DbError> {
+    let open = "SELECT role, token_hash FROM invitations
+         WHERE id = $1 AND accepted_at IS NULL AND declined_at IS NULL AND revoked_at IS NULL";
+    Ok(match c.exec() {
+        Executor::Sqlite(x) => sqlx::query_as(open).bind(id).fetch_optional(x).await?,
+        Executor::Postgres(x) => {
+            sqlx::query_as(&format!("{open} FOR UPDATE"))
+                .bind(id)
+                .fetch_optional(x)
+                .await?
+        }
+    })
+}
+
+/// Marks an open invitation accepted by `user`; `false` when it was no longer open (answered
+/// or revoked meanwhile), and then nothing changes.
 pub async fn mark_accepted(
     c: &mut impl Exec,
     id: InvitationId,
     user: UserId,
     now: Timestamp,
-) -> Result<(), DbError> {
-    run!(c, x => sqlx::query("UPDATE invitations SET accepted_at = $3, accepted_by = $2 WHERE id = $1")
+) -> Result<bool, DbError> {
+    let sql = format!(
+        "UPDATE invitations SET accepted_at = $3, accepted_by = $2 WHERE id = $1 AND {OPEN_ROW}"
+    );
+    Ok(run!(c, x => sqlx::query(&sql)
         .bind(id)
         .bind(user)
         .bind(now)
         .execute(x)
         .await
-        .map(|_| ()))?;
-    Ok(())
+        .map(|r| r.rows_affected() == 1))?)
 }
 
+/// Marks an open invitation declined; `false` when it was no longer open.
 pub async fn mark_declined(
     c: &mut impl Exec,
     id: InvitationId,
     now: Timestamp,
-) -> Result<(), DbError> {
-    run!(c, x => sqlx::query("UPDATE invitations SET declined_at = $2 WHERE id = $1")
+) -> Result<bool, DbError> {
+    let sql = format!("UPDATE invitations SET declined_at = $2 WHERE id = $1 AND {OPEN_ROW}");
+    Ok(run!(c, x => sqlx::query(&sql)
         .bind(id)
         .bind(now)
         .execute(x)
         .await
-        .map(|_| ()))?;
-    Ok(())
+        .map(|r| r.rows_affected() == 1))?)
+}
+
+/// An open invitation revoked because its sender lost the right to send it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RevokedRecord {
+    pub id: InvitationId,
+    pub workspace_id: Option<WorkspaceId>,
+    pub email: String,
+    pub role: Role,
+}
+
+/// Revokes the open invitations `sender` sent to the organization and its workspaces that
+/// `which` selects, and answers them.
+pub async fn revoke_sent_by(
+    c: &mut impl Exec,
+    organization: OrganizationId,
+    sender: UserId,
+    which: SentBy,
+    now: Timestamp,
+) -> Result<Vec<RevokedRecord>, DbError> {
+    let scope = match which {
+        SentBy::All => "",
+        SentBy::AdminInvitations => "AND workspace_id IS NULL AND role = 'admin'",
+    };
+    let sql = format!(
+        "UPDATE invitations SET revoked_at = $3
+         WHERE organization_id = $1 AND invited_by = $2 AND {OPEN_ROW} {scope}
+         RETURNING id, workspace_id, email, role"
+    );
+    Ok(run!(c, x => sqlx::query_as(&sql)
+        .bind(organization)
+        .bind(sender)
+        .bind(now)
+        .fetch_all(x)
+        .await)?)
+}
+
+/// Which of a sender's open invitations [`revoke_sent_by`] revokes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SentBy {
+    /// Every one, to the organization and to its workspaces: the sender left or was removed.
+    All,
+    /// Invitations to join as an admin: the sender is no longer one.
+    AdminInvitations,
 }
 
 /// An invitation as its link page sees it, whatever became of it.

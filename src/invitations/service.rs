@@ -11,7 +11,7 @@ use crate::{
     },
     db::{
         DbError, Exec, Tx,
-        invitations::{self, InvitationRecord, LinkRecord, NewInvitation},
+        invitations::{self, InvitationRecord, LinkRecord, NewInvitation, SentBy},
         limits::organization_counts,
         organizations::{self, NewMember},
         outbox,
@@ -547,6 +547,8 @@ pub async fn revoke_guest(
         Operation::RemoveWorkspaceInvitation,
     )
     .await?;
+    // The organization first, then the invitation: the order an acceptance takes them in.
+    lock(&mut tx, access.organization_id).await?;
     let (email, role) =
         invitations::revoke_to_workspace(&mut tx, workspace, invitation, Timestamp::now())
             .await?
@@ -560,6 +562,39 @@ pub async fn revoke_guest(
     .before(json!({ "role": role }));
     record(&mut tx, user, event).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Revokes the open invitations `sender` sent to the organization (and, with [`SentBy::All`],
+/// to its workspaces) once they lost the right to send them: removed, left, or no longer an
+/// admin for invitations to join as one. Otherwise a member could invite their own other
+/// address, be removed, and come back through that link. One audit event each, by `actor`, in
+/// the transaction of the change that took the right away.
+pub async fn revoke_sent_by(
+    tx: &mut Tx,
+    actor: &UserRecord,
+    organization: OrganizationId,
+    sender: UserId,
+    which: SentBy,
+) -> Result<(), AppError> {
+    let revoked =
+        invitations::revoke_sent_by(tx, organization, sender, which, Timestamp::now()).await?;
+    let reason = match which {
+        SentBy::All => "its sender is no longer a member",
+        SentBy::AdminInvitations => "its sender is no longer an admin",
+    };
+    for inv in revoked {
+        let action = match inv.workspace_id {
+            None => Action::InvitationRevoked,
+            Some(_) => Action::GuestInvitationRevoked,
+        };
+        let mut event = Event::new(action, organization, Target::invitation(inv.id, &inv.email))
+            .before(json!({ "role": inv.role }))
+            .after(json!({ "reason": reason }));
+        event.workspace = inv.workspace_id;
+        record(tx, actor, event).await?;
+        tracing::info!(%organization, invitation = %inv.id, reason, "invitation revoked");
+    }
     Ok(())
 }
 
@@ -631,6 +666,10 @@ pub async fn revoke(
     invitation: InvitationId,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
+    // The organization first, then the invitation: the order an acceptance takes them in (the
+    // other order deadlocks with it on PostgreSQL, the audit event's key waiting on the
+    // organization's row).
+    lock(&mut tx, organization).await?;
     authorize_in_organization(
         &mut tx,
         organization,
@@ -672,24 +711,58 @@ pub async fn accept(
         .await?
         .ok_or(AppError::NotFound)?;
     match inv.workspace_id {
-        None => {
-            join(
+        None => join(state, &mut tx, user, inv.organization_id, inv.id, None, now).await?,
+        Some(ws) => {
+            join_as_guest(
                 state,
                 &mut tx,
                 user,
-                inv.organization_id,
-                inv.role,
+                (inv.organization_id, ws),
                 inv.id,
+                None,
                 now,
             )
             .await?
         }
-        Some(ws) => {
-            join_as_guest(state, &mut tx, user, inv.organization_id, ws, inv.id, now).await?
-        }
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Locks the invitation (after its organization, the order every writer of invitations
+/// takes) and checks that it is still open, and still the one of `token_hash` when it was
+/// found by its link: a revoke, an answer or a resend committed since it was read wins. Answers
+/// its role as it is now.
+async fn claim(
+    tx: &mut Tx,
+    invitation: InvitationId,
+    token_hash: Option<&[u8]>,
+) -> Result<Role, AppError> {
+    match invitations::lock_open(tx, invitation).await? {
+        Some((role, hash)) if token_hash.is_none_or(|t| t == hash.as_slice()) => Ok(role),
+        Some(_) => Err(AppError::Conflict(
+            "This invitation link is not valid. It may be mistyped, or a newer invitation replaced it.".into(),
+        )),
+        None => Err(AppError::Conflict(
+            "This invitation was withdrawn or answered meanwhile.".into(),
+        )),
+    }
+}
+
+/// [`invitations::mark_accepted`], which [`claim`] made sure finds it open.
+async fn mark_accepted(
+    tx: &mut Tx,
+    invitation: InvitationId,
+    user: UserId,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    if invitations::mark_accepted(tx, invitation, user, now).await? {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "This invitation was withdrawn or answered meanwhile.".into(),
+        ))
+    }
 }
 
 /// Makes `user` a member as the invitation says (checking the Members limit inside `tx`),
@@ -699,11 +772,12 @@ async fn join(
     tx: &mut Tx,
     user: &UserRecord,
     organization: OrganizationId,
-    role: Role,
     invitation: InvitationId,
+    token_hash: Option<&[u8]>,
     now: Timestamp,
 ) -> Result<(), AppError> {
     lock(tx, organization).await?;
+    let role = claim(tx, invitation, token_hash).await?;
     if organizations::member_role(tx, organization, user.id)
         .await?
         .is_none()
@@ -727,7 +801,7 @@ async fn join(
         };
         organizations::add_member(tx, organization, member, role, now).await?;
     }
-    invitations::mark_accepted(tx, invitation, user.id, now).await?;
+    mark_accepted(tx, invitation, user.id, now).await?;
     users::set_last_used(tx, user.id, organization, None).await?;
     let event = Event::new(
         Action::InvitationAccepted,
@@ -750,7 +824,8 @@ pub async fn decline(
     let inv = invitations::find_pending_for_email(&mut tx, invitation, &user.email, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    invitations::mark_declined(&mut tx, inv.id, now).await?;
+    lock(&mut tx, inv.organization_id).await?;
+    mark_declined(&mut tx, inv.id, now).await?;
     record(
         &mut tx,
         user,
@@ -886,7 +961,7 @@ pub async fn accept_link(
     if inv.email != user.email {
         return Err(AppError::Forbidden);
     }
-    join_by_link(state, &mut tx, user, &inv, now).await?;
+    join_by_link(state, &mut tx, user, &inv, raw_token, now).await?;
     tx.commit().await?;
     Ok(inv.organization_id)
 }
@@ -898,11 +973,25 @@ async fn join_by_link(
     tx: &mut Tx,
     user: &UserRecord,
     inv: &LinkRecord,
+    raw_token: &str,
     now: Timestamp,
 ) -> Result<(), AppError> {
+    let hash = token::hash(raw_token.trim());
+    let hash = Some(hash.as_slice());
     match inv.workspace_id {
-        None => join(state, tx, user, inv.organization_id, inv.role, inv.id, now).await,
-        Some(ws) => join_as_guest(state, tx, user, inv.organization_id, ws, inv.id, now).await,
+        None => join(state, tx, user, inv.organization_id, inv.id, hash, now).await,
+        Some(ws) => {
+            join_as_guest(
+                state,
+                tx,
+                user,
+                (inv.organization_id, ws),
+                inv.id,
+                hash,
+                now,
+            )
+            .await
+        }
     }
 }
 
@@ -912,12 +1001,13 @@ async fn join_as_guest(
     state: &AppState,
     tx: &mut Tx,
     user: &UserRecord,
-    organization: OrganizationId,
-    workspace: WorkspaceId,
+    (organization, workspace): (OrganizationId, WorkspaceId),
     invitation: InvitationId,
+    token_hash: Option<&[u8]>,
     now: Timestamp,
 ) -> Result<(), AppError> {
     lock(tx, organization).await?;
+    claim(tx, invitation, token_hash).await?;
     let access = workspaces::access(tx, workspace, user.id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -927,7 +1017,7 @@ async fn join_as_guest(
         ensure_room_for_guest(tx, &state.config, organization, workspace, now, true).await?;
         workspaces::grant(tx, workspace, user.id, Role::Guest, now).await?;
     }
-    invitations::mark_accepted(tx, invitation, user.id, now).await?;
+    mark_accepted(tx, invitation, user.id, now).await?;
     users::set_last_used(tx, user.id, organization, Some(workspace)).await?;
     let event = Event::new(
         Action::InvitationAccepted,
@@ -939,6 +1029,21 @@ async fn join_as_guest(
     record(tx, user, event).await?;
     tracing::info!(%workspace, %invitation, user = %user.id, "guest invitation accepted");
     Ok(())
+}
+
+/// Declines an open invitation; a conflict when a revoke or an answer came first.
+async fn mark_declined(
+    tx: &mut Tx,
+    invitation: InvitationId,
+    now: Timestamp,
+) -> Result<(), AppError> {
+    if invitations::mark_declined(tx, invitation, now).await? {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "This invitation was withdrawn or answered meanwhile.".into(),
+        ))
+    }
 }
 
 /// The event of a declined invitation.
@@ -971,7 +1076,8 @@ pub async fn decline_link(
     if inv.email != user.email {
         return Err(AppError::Forbidden);
     }
-    invitations::mark_declined(&mut tx, inv.id, now).await?;
+    lock(&mut tx, inv.organization_id).await?;
+    mark_declined(&mut tx, inv.id, now).await?;
     record(
         &mut tx,
         user,
@@ -1040,7 +1146,7 @@ pub async fn sign_up_with_link(
     let user = users::find_by_id(&mut tx, id)
         .await?
         .ok_or(AppError::Internal)?;
-    join_by_link(state, &mut tx, &user, &inv, now).await?;
+    join_by_link(state, &mut tx, &user, &inv, raw_token, now).await?;
     tx.commit().await?;
     tracing::info!(user = %id, invitation = %inv.id, "signed up through an invitation");
     Ok(id)

@@ -12,6 +12,7 @@ use crate::{
     },
     db::{
         Exec,
+        invitations::SentBy,
         limits::organization_counts,
         organizations::{self, MemberRecord, NewMember},
         users::{self, UserRecord},
@@ -218,6 +219,15 @@ pub async fn change_role(
                 return Err(AppError::Conflict(LAST_ADMIN.into()));
             }
             organizations::set_member_role(&mut tx, organization, target, role).await?;
+            // Only admins invite admins: what they sent as one dies with the role.
+            crate::invitations::service::revoke_sent_by(
+                &mut tx,
+                user,
+                organization,
+                target,
+                SentBy::AdminInvitations,
+            )
+            .await?;
             Some(Role::Admin)
         }
         Some(current) => {
@@ -287,6 +297,8 @@ pub async fn remove(
         return Err(AppError::Conflict(LAST_ADMIN.into()));
     }
     organizations::remove_member(&mut tx, organization, target).await?;
+    crate::invitations::service::revoke_sent_by(&mut tx, user, organization, target, SentBy::All)
+        .await?;
     let person = users::find_by_id(&mut tx, target)
         .await?
         .ok_or(AppError::NotFound)?;
