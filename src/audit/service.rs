@@ -10,7 +10,6 @@ use crate::{
         audit::{self as db, EventRow, NewEvent, Query},
         organizations,
         users::UserRecord,
-        workspaces,
     },
     error::{AppError, FieldErrors},
     ids::{OrganizationId, UserId, WorkspaceId},
@@ -137,22 +136,15 @@ pub async fn record(c: &mut impl Exec, actor: &UserRecord, event: Event) -> Resu
 }
 
 /// Every organization `user` holds a role in, through membership or a workspace invitation:
-/// where a key that reaches everything they can do is worth an event.
+/// where a key that reaches everything they can do is worth an event. Read as the switcher
+/// reads the user's places (`accounts::service::Reach`), the one definition of what a user (and
+/// so their user-wide key) reaches: a grant that gives no role there adds nothing.
 pub async fn organizations_of(
     c: &mut impl Exec,
     user: UserId,
 ) -> Result<Vec<OrganizationId>, DbError> {
-    let mut found: Vec<OrganizationId> = organizations::memberships_of(c, user)
-        .await?
-        .into_iter()
-        .map(|m| m.organization_id)
-        .collect();
-    for ws in workspaces::reachable_by(c, user).await? {
-        if !found.contains(&ws.organization_id) {
-            found.push(ws.organization_id);
-        }
-    }
-    Ok(found)
+    let reach = crate::accounts::service::Reach::load(c, user).await?;
+    Ok(reach.places().into_iter().map(|o| o.id).collect())
 }
 
 /// The longest actor filter: an email is at most 254 characters.

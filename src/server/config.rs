@@ -101,6 +101,10 @@ pub struct Config {
     pub public_url: String,
     /// `scheme://host[:port]` of the public URL: what a browser sends as Origin.
     pub public_origin: String,
+    /// Whether a browser's `Origin` may also be the `Host` the request was sent to: only when
+    /// no `--public-url` was given (the address typed may be any of the machine's names). With
+    /// one, a forged `Host` header must not make a foreign origin look like ours.
+    pub origin_from_host: bool,
     pub secure_cookies: bool,
     pub smtp_url: Option<Url>,
     /// Checked to parse as a mailbox.
@@ -192,6 +196,7 @@ impl Cli {
             secure_cookies: url.scheme() == "https",
             public_url,
             public_origin,
+            origin_from_host: self.public_url.is_none(),
             smtp_url,
             smtp_from,
             site_root: find_site_root(self.site_root)?,

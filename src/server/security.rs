@@ -21,8 +21,11 @@ pub async fn refuse_cross_site(
     if !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    ) && !same_site(request.headers(), &state.config.public_origin)
-    {
+    ) && !same_site(
+        request.headers(),
+        &state.config.public_origin,
+        state.config.origin_from_host,
+    ) {
         tracing::warn!(
             origin = ?request.headers().get(header::ORIGIN),
             path = %request.uri().path(),
@@ -37,9 +40,10 @@ pub async fn refuse_cross_site(
     next.run(request).await
 }
 
-/// Whether the request's `Origin` is the public URL's origin or the host it was sent to.
-/// Without `Origin`, `Sec-Fetch-Site: cross-site` still marks a forged request.
-pub fn same_site(headers: &HeaderMap, public_origin: &str) -> bool {
+/// Whether the request's `Origin` is the public URL's origin, or (`from_host`: no public URL
+/// was configured) the host it was sent to. Without `Origin`, `Sec-Fetch-Site: cross-site`
+/// still marks a forged request.
+pub fn same_site(headers: &HeaderMap, public_origin: &str, from_host: bool) -> bool {
     match headers.get(header::ORIGIN) {
         Some(origin) => {
             let Ok(origin) = origin.to_str() else {
@@ -47,6 +51,9 @@ pub fn same_site(headers: &HeaderMap, public_origin: &str) -> bool {
             };
             if origin == public_origin {
                 return true;
+            }
+            if !from_host {
+                return false;
             }
             let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
             match (host, origin.split_once("://")) {
@@ -309,19 +316,21 @@ mod tests {
 
     #[test]
     fn same_origin_posts_pass() {
-        assert!(same_site(&headers(&[("origin", PUBLIC)]), PUBLIC));
+        assert!(same_site(&headers(&[("origin", PUBLIC)]), PUBLIC, true));
         assert!(same_site(
             &headers(&[
                 ("origin", "http://127.0.0.1:3000"),
                 ("host", "127.0.0.1:3000")
             ]),
-            PUBLIC
+            PUBLIC,
+            true
         ));
         // A script without Origin.
-        assert!(same_site(&headers(&[]), PUBLIC));
+        assert!(same_site(&headers(&[]), PUBLIC, true));
         assert!(same_site(
             &headers(&[("sec-fetch-site", "same-origin")]),
-            PUBLIC
+            PUBLIC,
+            true
         ));
     }
 
@@ -329,26 +338,43 @@ mod tests {
     fn foreign_origins_are_refused() {
         assert!(!same_site(
             &headers(&[("origin", "https://evil.example")]),
-            PUBLIC
+            PUBLIC,
+            true
         ));
         assert!(!same_site(
             &headers(&[
                 ("origin", "https://evil.example"),
                 ("host", "127.0.0.1:3000")
             ]),
-            PUBLIC
+            PUBLIC,
+            true
         ));
-        assert!(!same_site(&headers(&[("origin", "null")]), PUBLIC));
+        assert!(!same_site(&headers(&[("origin", "null")]), PUBLIC, true));
         assert!(!same_site(
             &headers(&[
                 ("origin", "ftp://127.0.0.1:3000"),
                 ("host", "127.0.0.1:3000")
             ]),
-            PUBLIC
+            PUBLIC,
+            true
         ));
         assert!(!same_site(
             &headers(&[("sec-fetch-site", "cross-site")]),
-            PUBLIC
+            PUBLIC,
+            true
         ));
+    }
+
+    #[test]
+    fn with_a_public_url_only_its_origin_passes() {
+        // A request whose Host the sender chose (a proxy passing it on, a DNS rebinding) must
+        // not make its own origin ours.
+        assert!(!same_site(
+            &headers(&[("origin", "http://evil.example"), ("host", "evil.example")]),
+            PUBLIC,
+            false
+        ));
+        assert!(same_site(&headers(&[("origin", PUBLIC)]), PUBLIC, false));
+        assert!(same_site(&headers(&[]), PUBLIC, false));
     }
 }

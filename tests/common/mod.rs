@@ -321,6 +321,7 @@ impl TestApp {
             database_url: test_db.url.clone(),
             public_url: public_url.to_owned(),
             public_origin: public_url.trim_end_matches('/').to_owned(),
+            origin_from_host: false,
             secure_cookies: public_url.starts_with("https://"),
             smtp_url: None,
             smtp_from: "orgspace <noreply@127.0.0.1>".into(),
