@@ -11,6 +11,7 @@ use leptos_router::{
 use crate::{
     accounts::{
         account_page::AccountPage,
+        link_pages::{ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage},
         pages::{SignInPage, SignUpPage},
     },
     api_keys::pages::ApiKeysPage,
@@ -96,6 +97,9 @@ lazy_pages! {
     SignIn => SignInPage,
     SignUp => SignUpPage,
     InvitationLink => InvitationLinkPage,
+    VerifyEmail => VerifyEmailPage,
+    ForgotPassword => ForgotPasswordPage,
+    ResetPassword => ResetPasswordPage,
     Dashboard => DashboardPage,
     Workspaces => WorkspacesPage,
     Workspace => WorkspacePage,
@@ -121,6 +125,17 @@ fn AppRoutes() -> impl IntoView {
             <Route
                 path=path!("/invite/:token")
                 view={Lazy::<InvitationLink>::new()}
+                ssr=SsrMode::Async
+            />
+            <Route path=path!("/verify/:token") view={Lazy::<VerifyEmail>::new()} ssr=SsrMode::Async/>
+            <Route
+                path=path!("/forgot-password")
+                view={Lazy::<ForgotPassword>::new()}
+                ssr=SsrMode::Async
+            />
+            <Route
+                path=path!("/reset-password/:token")
+                view={Lazy::<ResetPassword>::new()}
                 ssr=SsrMode::Async
             />
             <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>

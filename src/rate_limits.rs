@@ -1,5 +1,6 @@
 //! Rate limits against guessing and abuse: sign-in attempts per client address, failed sign-ins
-//! per account, sign-ups per client address, and invitations sent per user. Counted in the
+//! per account, sign-ups per client address, invitations sent per user, password reset
+//! requests per client address and per account, and the emails one account can cause. Counted in the
 //! database, so that instances sharing one database share the limits. A subject's window opens
 //! at its first hit and lasts the rule's seconds (a burst gets the allowance once, whatever the
 //! clock says). A refusal is [`AppError::RateLimited`] with the seconds to wait (answered as 429
@@ -26,14 +27,24 @@ pub enum Limit {
     SignUpAddress,
     /// Invitations sent or resent by one user, to organizations and workspaces alike.
     InvitationsUser,
+    /// Password reset requests from one client address.
+    ResetAddress,
+    /// Password reset requests for one address (email), from anywhere.
+    ResetAccount,
+    /// Emails about one account that its holder (or someone signing up with its address) can
+    /// cause: verification links sent again, address changes, "someone tried to sign up".
+    AccountEmails,
 }
 
 impl Limit {
-    pub const ALL: [Limit; 4] = [
+    pub const ALL: [Limit; 7] = [
         Limit::SignInAddress,
         Limit::SignInAccount,
         Limit::SignUpAddress,
         Limit::InvitationsUser,
+        Limit::ResetAddress,
+        Limit::ResetAccount,
+        Limit::AccountEmails,
     ];
 
     pub const fn name(self) -> &'static str {
@@ -42,6 +53,9 @@ impl Limit {
             Limit::SignInAccount => "sign_in_account",
             Limit::SignUpAddress => "sign_up_address",
             Limit::InvitationsUser => "invitations_user",
+            Limit::ResetAddress => "reset_address",
+            Limit::ResetAccount => "reset_account",
+            Limit::AccountEmails => "account_emails",
         }
     }
 
@@ -62,6 +76,18 @@ impl Limit {
             },
             Limit::InvitationsUser => Rule {
                 max: 200,
+                window_secs: 3600,
+            },
+            Limit::ResetAddress => Rule {
+                max: 10,
+                window_secs: 3600,
+            },
+            Limit::ResetAccount => Rule {
+                max: 3,
+                window_secs: 3600,
+            },
+            Limit::AccountEmails => Rule {
+                max: 5,
                 window_secs: 3600,
             },
         }
@@ -157,6 +183,16 @@ fn bucket(limit: Limit, subject: &str) -> String {
     // Subjects come from outside (emails, addresses): bounded, so that a bucket always fits.
     let subject: String = subject.chars().take(300).collect();
     format!("{limit}:{subject}")
+}
+
+/// Forgets `subject`'s window of `limit`: a password reset lifts the account's sign-in
+/// lockout.
+pub async fn forget(
+    c: &mut impl crate::db::Exec,
+    limit: Limit,
+    subject: &str,
+) -> Result<(), DbError> {
+    db::forget(c, &bucket(limit, subject)).await
 }
 
 /// Counts one hit of `subject` (an address, an email, a user id) against `limit`, and refuses

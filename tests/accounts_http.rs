@@ -90,7 +90,7 @@ async fn duplicate_email_is_refused_beside_the_email_field(t: TestDb) {
     let body = r.json();
     assert_eq!(
         body["Validation"][0],
-        serde_json::json!({"field": "email", "message": "An account with this email already exists. Sign in instead."})
+        serde_json::json!({"field": "email", "message": "An account with this email already exists. Sign in, or reset your password if you forgot it."})
     );
     assert!(second.cookie.is_none(), "no session for a refused sign-up");
 }

@@ -805,6 +805,29 @@ fn server_function_rows() -> Vec<Row> {
         })
         .variant(" (own id: leaving)")
         .rejoin(),
+        // The account's own links and "Forgot password?": public, the link (or the inbox it
+        // reaches) being the proof. Names of links nobody was sent answer a sentence each.
+        server_fn("get_sign_up_policy", Public, none),
+        server_fn("get_email_link", Public, |_, _| {
+            vec![("token", s(&"x".repeat(43)))]
+        }),
+        server_fn("verify_email", Public, |_, _| {
+            vec![("token", s(&"x".repeat(43)))]
+        }),
+        server_fn("get_reset_link", Public, |_, _| {
+            vec![("token", s(&"x".repeat(43)))]
+        }),
+        server_fn("reset_password", Public, |_, _| {
+            vec![("token", s(&"x".repeat(43))), ("password", s(PASSWORD))]
+        }),
+        server_fn("request_password_reset", Public, |_, _| {
+            vec![("email", s(&new_email("forgetful")))]
+        }),
+        // About the caller's own account.
+        server_fn("resend_verification", SignedIn, none),
+        server_fn("edit_profile", SignedIn, |_, c| {
+            vec![("name", s("Matrix Caller")), ("email", s(&c.email))]
+        }),
         // Signing in and up replace the session they are made in: each gets a new session of
         // the caller's. Then the calls that end sessions, last.
         server_fn("sign_in", Public, |_, c| {

@@ -255,7 +255,9 @@ async fn sign_up_creates_everything_or_nothing(t: TestDb) {
     .await;
     assert_eq!(
         again.unwrap_err().field_message("email"),
-        Some("An account with this email already exists. Sign in instead.")
+        Some(
+            "An account with this email already exists. Sign in, or reset your password if you forgot it."
+        )
     );
     let orgs: i64 = orgspace::db_run!(&mut c, x => sqlx::query_scalar("SELECT COUNT(*) FROM organizations").fetch_one(x).await).unwrap();
     assert_eq!(orgs, 1);

@@ -38,6 +38,7 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("delete_api_key", &["name"]),
     ("delete_workspace", &["workspace_id"]),
     ("edit_organization", &["organization_id", "name"]),
+    ("edit_profile", &["name", "email"]),
     (
         "edit_organization_member",
         &["organization_id", "user_id", "role"],
@@ -50,6 +51,7 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ),
     ("get_channels", &["workspace_id"]),
     ("get_dashboard", &[]),
+    ("get_email_link", &["token"]),
     ("get_invitation_link", &["token"]),
     ("get_me", &[]),
     ("get_my_invitations", &[]),
@@ -62,6 +64,8 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
         &["organization_id", "search", "after"],
     ),
     ("get_organizations", &[]),
+    ("get_reset_link", &["token"]),
+    ("get_sign_up_policy", &[]),
     ("get_workspace_guests", &["workspace_id"]),
     ("get_workspace_invites", &["workspace_id"]),
     ("get_workspace_limits", &["workspace_id"]),
@@ -75,6 +79,9 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
         &["organization_id", "user_id"],
     ),
     ("remove_volume", &["volume_id"]),
+    ("request_password_reset", &["email"]),
+    ("resend_verification", &[]),
+    ("reset_password", &["token", "password"]),
     ("remove_workspace_guest", &["workspace_id", "user_id"]),
     (
         "remove_workspace_invitation",
@@ -104,6 +111,7 @@ const FUNCTIONS: &[(&str, &[&str])] = &[
     ("sign_up_with_invitation", &["token", "name", "password"]),
     ("switch_organization", &["organization_id"]),
     ("switch_workspace", &["workspace_id"]),
+    ("verify_email", &["token"]),
 ];
 
 /// Values no argument may accept: each is empty, blank, holds a control character, is not

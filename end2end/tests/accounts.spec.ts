@@ -65,7 +65,7 @@ test('a duplicate email is refused beside the email field', async ({ page, brows
   const other = await browser.newPage();
   await signUp(other, { ...newAccount('dup2'), email: account.email.toUpperCase() });
   const field = other.locator('.field').filter({ has: other.getByLabel('Work email') });
-  await expect(field).toContainText('An account with this email already exists. Sign in instead.');
+  await expect(field).toContainText('An account with this email already exists. Sign in, or reset your password if you forgot it.');
   await expect(other.getByLabel('Work email')).toHaveAttribute('aria-invalid', 'true');
   await expect(other).toHaveURL(/\/signup$/);
   await other.close();

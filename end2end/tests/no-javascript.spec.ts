@@ -37,6 +37,6 @@ test('a duplicate email shows the message without JavaScript', async ({ page, br
   await expectDashboard(page, account.organization);
   const other = await browser.newPage({ javaScriptEnabled: false });
   await signUp(other, { ...newAccount('nojsdup2'), email: account.email });
-  await expect(other.getByText('An account with this email already exists. Sign in instead.')).toBeVisible();
+  await expect(other.getByText('An account with this email already exists. Sign in, or reset your password if you forgot it.')).toBeVisible();
   await other.close();
 });

@@ -6,7 +6,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    accounts::{ChangePassword, PASSWORD_MAX, SignOutElsewhere, check_password},
+    accounts::{
+        ChangePassword, EditProfile, Me, PASSWORD_MAX, SignOutElsewhere, check_password,
+        normalize_email, normalize_name,
+    },
     error::FieldErrors,
     ui::{
         form::{Field, FormAlert, SubmitButton, validate_on_submit},
@@ -77,12 +80,7 @@ pub fn AccountPage() -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     session.me.await.ok().flatten().map(|me| view! {
-                        <dl class="facts">
-                            <dt>"Name"</dt>
-                            <dd>{me.name}</dd>
-                            <dt>"Email"</dt>
-                            <dd>{me.email}</dd>
-                        </dl>
+                        <ProfileForm me done=Signal::derive(move || query.with(|q| q.get_str("done").map(str::to_owned)))/>
                     })
                 })}
             </Transition>
@@ -131,5 +129,87 @@ pub fn AccountPage() -> impl IntoView {
                 </button>
             </ActionForm>
         </section>
+    }
+}
+
+/// Name and email: the name changes at once; a new address once the link sent to it is opened.
+#[component]
+fn ProfileForm(me: Me, done: Signal<Option<String>>) -> impl IntoView {
+    let session = SessionContext::get();
+    let action = ServerAction::<EditProfile>::new();
+    let client = RwSignal::new(FieldErrors::default());
+    let server = Signal::derive(move || action.value().get().and_then(Result::err));
+    let general = Signal::derive(move || {
+        server
+            .get()
+            .filter(|e| e.field_message("name").is_none() && e.field_message("email").is_none())
+    });
+    Effect::new(move |previous: Option<usize>| {
+        let version = action.version().get();
+        if previous.is_some_and(|p| p != version) {
+            session.changed();
+        }
+        version
+    });
+    let check = validate_on_submit(client, |input: &EditProfile| {
+        let mut errors = FieldErrors::default();
+        if let Err(m) = normalize_name(&input.name, "your name") {
+            errors.add("name", m);
+        }
+        if let Err(m) = normalize_email(&input.email) {
+            errors.add("email", m);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    });
+    let outcome = move || match action.value().get() {
+        Some(Ok(true)) => Some("email"),
+        Some(Ok(false)) => Some("profile"),
+        Some(Err(_)) => None,
+        None => match done.get().as_deref() {
+            Some("email") => Some("email"),
+            Some("profile") => Some("profile"),
+            _ => None,
+        },
+    };
+    let resent = move || done.get().as_deref() == Some("resent");
+    let status = if me.email_verified {
+        "Confirmed."
+    } else {
+        "Not confirmed yet: invitations to it show up once it is."
+    };
+    let pending = me.pending_email.clone();
+    view! {
+        <ActionForm action on:submit:capture=check attr:class="form tight settings-form"
+            attr:novalidate=true>
+            {move || match outcome() {
+                Some("email") => Some(view! {
+                    <div class="alert alert-success" role="status">
+                        "We sent a link to the new address. Your account keeps its current address until you open it; the current address got a notice."
+                    </div>
+                }.into_any()),
+                Some(_) => Some(view! {
+                    <div class="alert alert-success" role="status">"Your profile is saved."</div>
+                }.into_any()),
+                None => None,
+            }}
+            {move || resent().then(|| view! {
+                <div class="alert alert-success" role="status">"We sent the confirmation email again."</div>
+            })}
+            {pending.map(|email| view! {
+                <p class="alert alert-info" role="status">
+                    {format!("Waiting for you to open the link sent to {email}: your address changes then.")}
+                </p>
+            })}
+            <FormAlert error=general/>
+            <Field label="Name" name="name" autocomplete="name" maxlength=100
+                value=me.name.clone() client server/>
+            <Field label="Email" name="email" kind="email" autocomplete="email" maxlength=254
+                value=me.email.clone() hint=status client server/>
+            <SubmitButton label="Save profile" pending_label="Saving…" pending=action.pending()/>
+        </ActionForm>
     }
 }

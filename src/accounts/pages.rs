@@ -9,7 +9,10 @@ use leptos_router::{
 };
 
 use crate::{
-    accounts::{SignIn, SignUp, safe_next, validate_sign_in, validate_sign_up},
+    accounts::{
+        SignIn, SignUp, SignUpPolicy, get_sign_up_policy, list_of, safe_next, validate_sign_in,
+        validate_sign_up,
+    },
     error::FieldErrors,
     ui::{
         form::{Field, FormAlert, SubmitButton, validate_on_submit},
@@ -65,6 +68,8 @@ fn SignInForm(next: Memo<String>) -> impl IntoView {
         "/" => "/signup".to_owned(),
         other => format!("/signup?next={}", urlencode(other)),
     };
+    // "Create an account" only where the operator lets people sign up.
+    let policy = Resource::new(|| (), |_| get_sign_up_policy());
     view! {
         <AuthLayout title="Sign in" subtitle="Welcome back. Sign in to your organizations.">
             <ActionForm action on:submit:capture=check attr:class="form" attr:novalidate=true>
@@ -73,11 +78,23 @@ fn SignInForm(next: Memo<String>) -> impl IntoView {
                     maxlength=254 autofocus=true client server/>
                 <Field label="Password" name="password" kind="password"
                     autocomplete="current-password" maxlength=256 client server/>
+                <p class="field-aside"><A href="/forgot-password">"Forgot password?"</A></p>
                 <SubmitButton label="Sign in" pending_label="Signing in…" pending=action.pending()/>
             </ActionForm>
-            <p class="auth-switch">
-                "New to orgspace? " <A href=signup_href>"Create an account"</A>
-            </p>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match policy.await {
+                        Ok(SignUpPolicy::InviteOnly) => Either::Left(view! {
+                            <p class="auth-switch muted">"Accounts here are made through invitations."</p>
+                        }),
+                        _ => Either::Right(view! {
+                            <p class="auth-switch">
+                                "New to orgspace? " <A href=signup_href>"Create an account"</A>
+                            </p>
+                        }),
+                    }
+                })}
+            </Transition>
         </AuthLayout>
     }
 }
@@ -109,9 +126,27 @@ fn SignUpForm(next: Memo<String>) -> impl IntoView {
         "/" => "/signin".to_owned(),
         other => format!("/signin?next={}", urlencode(other)),
     };
+    let policy = Resource::new(|| (), |_| get_sign_up_policy());
     view! {
         <AuthLayout title="Create your account"
             subtitle="Start an organization. You can invite your team right after.">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match policy.await {
+                        Ok(SignUpPolicy::InviteOnly) => Some(view! {
+                            <p class="alert alert-info" role="status">
+                                "Accounts here are made through invitations: ask an admin of your organization to invite you, then use the link in the email."
+                            </p>
+                        }.into_any()),
+                        Ok(SignUpPolicy::Domains(domains)) => Some(view! {
+                            <p class="muted small">
+                                {format!("Accounts here are for addresses at {}.", list_of(&domains))}
+                            </p>
+                        }.into_any()),
+                        _ => None,
+                    }
+                })}
+            </Transition>
             <ActionForm action on:submit:capture=check attr:class="form" attr:novalidate=true>
                 <FormAlert error=server/>
                 <Field label="Your name" name="name" autocomplete="name" maxlength=100

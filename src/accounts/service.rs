@@ -3,7 +3,7 @@
 use std::{collections::BTreeMap, sync::Arc};
 
 use crate::{
-    accounts::{Current, Me, OrganizationPlace, ValidSignUp, WorkspacePlace},
+    accounts::{Current, Me, OrganizationPlace, SignUpPolicy, ValidSignUp, WorkspacePlace, links},
     db::{
         DbError, Exec, invitations,
         organizations::{self, MembershipRecord, NewMember},
@@ -21,9 +21,39 @@ use crate::{
 /// The name of the workspace every new organization starts with.
 pub const FIRST_WORKSPACE_NAME: &str = "Main";
 
+/// Who may sign up here, as the pages say it: `invite-only` on an instance without any account
+/// yet is open (its first account can always be made).
+pub async fn sign_up_policy(state: &AppState) -> Result<SignUpPolicy, AppError> {
+    let policy = state.config.sign_up.clone();
+    if policy == SignUpPolicy::InviteOnly {
+        let mut c = state.db.conn().await?;
+        if !users::any(&mut c).await? {
+            return Ok(SignUpPolicy::Open);
+        }
+    }
+    Ok(policy)
+}
+
+/// The answer to a sign-up with an address that has an account. Its owner is told by email; if
+/// the account is unverified (someone may have signed up with an address that is not theirs),
+/// a password reset is how the address's real owner takes it back.
+const EMAIL_TAKEN: &str =
+    "An account with this email already exists. Sign in, or reset your password if you forgot it.";
+
 /// Creates the user, their organization (with them as admin) and its first workspace, in one
-/// transaction: either all of it exists afterwards or none of it.
+/// transaction: either all of it exists afterwards or none of it. The account starts
+/// unverified, and a confirmation link goes to its address in the same transaction.
 pub async fn sign_up(state: &AppState, input: ValidSignUp) -> Result<UserId, AppError> {
+    // The operator's policy first; the first account of an empty instance is always allowed.
+    let first = {
+        let mut c = state.db.conn().await?;
+        !users::any(&mut c).await?
+    };
+    state
+        .config
+        .sign_up
+        .admits(&input.email, first)
+        .map_err(|m| AppError::field("email", m))?;
     let hash = state.passwords.hash(input.password).await?;
     let now = Timestamp::now();
     let user = UserId::new();
@@ -31,6 +61,17 @@ pub async fn sign_up(state: &AppState, input: ValidSignUp) -> Result<UserId, App
     let workspace = WorkspaceId::new();
 
     let mut tx = state.db.begin().await?;
+    if state.config.sign_up == SignUpPolicy::InviteOnly && users::any(&mut tx).await? && first {
+        // Two first sign-ups at once: the one that came second is not first any more. (Exact
+        // on SQLite, whose write transactions queue; on PostgreSQL two in the same instant can
+        // both get through, which leaves two accounts rather than one: no one's rights.)
+        return Err(AppError::field(
+            "email",
+            SignUpPolicy::InviteOnly
+                .admits(&input.email, false)
+                .unwrap_err(),
+        ));
+    }
     let created = users::create(
         &mut tx,
         NewUser {
@@ -44,10 +85,9 @@ pub async fn sign_up(state: &AppState, input: ValidSignUp) -> Result<UserId, App
     .await;
     match created {
         Err(DbError::UniqueViolation) => {
-            return Err(AppError::field(
-                "email",
-                "An account with this email already exists. Sign in instead.",
-            ));
+            drop(tx);
+            links::sign_up_attempted(state, &input.email).await?;
+            return Err(AppError::field("email", EMAIL_TAKEN));
         }
         other => other?,
     }
@@ -72,7 +112,9 @@ pub async fn sign_up(state: &AppState, input: ValidSignUp) -> Result<UserId, App
     .await?;
     workspaces::grant(&mut tx, workspace, user, Role::Admin, now).await?;
     users::set_last_used(&mut tx, user, organization, Some(workspace)).await?;
+    links::send_verification(state, &mut tx, (user, &input.name), &input.email, false).await?;
     tx.commit().await?;
+    state.outbox.wake();
     tracing::info!(%user, %organization, "new account");
     Ok(user)
 }
@@ -251,8 +293,14 @@ pub async fn me(state: &AppState, user: &UserRecord) -> Result<Me, AppError> {
         user.last_organization_id,
         user.last_workspace_id,
     );
-    let pending_invitations =
-        invitations::count_pending_for_email(&mut c, &user.email, Timestamp::now()).await?;
+    let now = Timestamp::now();
+    // An unverified address may not be its holder's: its invitations stay out of sight.
+    let pending_invitations = if user.email_verified() {
+        invitations::count_pending_for_email(&mut c, &user.email, now).await?
+    } else {
+        0
+    };
+    let pending_email = crate::db::account_links::pending_email(&mut c, user.id, now).await?;
     Ok(Me {
         id: user.id,
         name: user.name.clone(),
@@ -260,6 +308,9 @@ pub async fn me(state: &AppState, user: &UserRecord) -> Result<Me, AppError> {
         organizations,
         current,
         pending_invitations: usize::try_from(pending_invitations).unwrap_or_default(),
+        email_verified: user.email_verified(),
+        pending_email,
+        emails_sent: state.config.smtp_url.is_some(),
     })
 }
 

@@ -54,10 +54,13 @@ pub enum Action {
     WorkspaceChannelsChanged,
     ApiKeyCreated,
     ApiKeyDeleted,
+    /// A member or guest set a new password through an emailed reset link: their sessions and
+    /// script sign-ins ended (written to each organization they are in).
+    PasswordReset,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = {
+    pub const ALL: [Action; 25] = {
         use Action::*;
         [
             OrganizationRenamed,
@@ -84,6 +87,7 @@ impl Action {
             WorkspaceChannelsChanged,
             ApiKeyCreated,
             ApiKeyDeleted,
+            PasswordReset,
         ]
     };
 
@@ -115,6 +119,7 @@ impl Action {
             WorkspaceChannelsChanged => "workspace.channels_changed",
             ApiKeyCreated => "api_key.created",
             ApiKeyDeleted => "api_key.deleted",
+            PasswordReset => "account.password_reset",
         }
     }
 
@@ -146,6 +151,7 @@ impl Action {
             WorkspaceChannelsChanged => "Changed a workspace's channels",
             ApiKeyCreated => "Created an API key",
             ApiKeyDeleted => "Deleted an API key",
+            PasswordReset => "Reset their password",
         }
     }
 }

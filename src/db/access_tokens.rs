@@ -37,7 +37,7 @@ pub async fn user_of(
 ) -> Result<Option<UserRecord>, DbError> {
     Ok(run!(c, x => sqlx::query_as(
         "SELECT u.id, u.email, u.name, u.password_hash, u.created_at, u.last_organization_id,
-                u.last_workspace_id
+                u.last_workspace_id, u.email_verified_at
          FROM access_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = $1 AND t.expires_at > $2 AND ($3 IS NULL OR t.user_id = $3)",
     )

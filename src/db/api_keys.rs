@@ -109,6 +109,7 @@ struct FoundRow {
     user_created_at: Timestamp,
     user_last_organization_id: Option<OrganizationId>,
     user_last_workspace_id: Option<WorkspaceId>,
+    user_email_verified_at: Option<Timestamp>,
     #[sqlx(flatten)]
     key: KeyRow,
 }
@@ -123,7 +124,8 @@ pub async fn find_live(
         "SELECT k.id AS key_id, u.id AS user_id, u.email AS user_email, u.name AS user_name,
                 u.password_hash AS user_password_hash, u.created_at AS user_created_at,
                 u.last_organization_id AS user_last_organization_id,
-                u.last_workspace_id AS user_last_workspace_id, {KEY_COLUMNS}
+                u.last_workspace_id AS user_last_workspace_id,
+                u.email_verified_at AS user_email_verified_at, {KEY_COLUMNS}
          FROM api_keys k
          JOIN users u ON u.id = k.user_id
          LEFT JOIN organizations o ON o.id = k.organization_id
@@ -142,6 +144,7 @@ pub async fn find_live(
             created_at: r.user_created_at,
             last_organization_id: r.user_last_organization_id,
             last_workspace_id: r.user_last_workspace_id,
+            email_verified_at: r.user_email_verified_at,
         },
         key: r.key,
     }))

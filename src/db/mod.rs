@@ -78,6 +78,7 @@ macro_rules! text_enum {
 pub(crate) use text_enum;
 
 pub mod access_tokens;
+pub mod account_links;
 pub mod api_keys;
 pub mod audit;
 pub mod channels;

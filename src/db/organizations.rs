@@ -340,6 +340,26 @@ pub async fn member_name_key(
     .await)?)
 }
 
+/// Keeps the members tables' sort and search keys of `user` in step with a new name or address,
+/// in every organization they belong to.
+pub async fn rekey_member(
+    c: &mut impl Exec,
+    user: UserId,
+    name: &str,
+    email: &str,
+) -> Result<(), DbError> {
+    run!(c, x => sqlx::query(
+        "UPDATE organization_members SET name_key = $2, email_key = $3 WHERE user_id = $1",
+    )
+    .bind(user)
+    .bind(name_key(name))
+    .bind(email.to_lowercase())
+    .execute(x)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::like_pattern;

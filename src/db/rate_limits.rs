@@ -52,6 +52,16 @@ pub async fn release(
     Ok(())
 }
 
+/// Forgets the counter of `bucket`.
+pub async fn forget(c: &mut impl Exec, bucket: &str) -> Result<(), DbError> {
+    run!(c, x => sqlx::query("DELETE FROM rate_limits WHERE bucket = $1")
+        .bind(bucket)
+        .execute(x)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
 /// Forgets counters whose window started before `before`.
 pub async fn sweep(c: &mut impl Exec, before: Timestamp) -> Result<u64, DbError> {
     Ok(

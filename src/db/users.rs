@@ -15,10 +15,18 @@ pub struct UserRecord {
     pub created_at: Timestamp,
     pub last_organization_id: Option<OrganizationId>,
     pub last_workspace_id: Option<WorkspaceId>,
+    /// When the address was proven to reach this account's holder; `None` while unverified.
+    pub email_verified_at: Option<Timestamp>,
 }
 
-const COLUMNS: &str =
-    "id, email, name, password_hash, created_at, last_organization_id, last_workspace_id";
+impl UserRecord {
+    pub fn email_verified(&self) -> bool {
+        self.email_verified_at.is_some()
+    }
+}
+
+const COLUMNS: &str = "id, email, name, password_hash, created_at, last_organization_id, \
+     last_workspace_id, email_verified_at";
 
 pub struct NewUser<'a> {
     pub id: UserId,
@@ -115,4 +123,68 @@ pub async fn set_password_hash(
         .await
         .map(|_| ()))?;
     Ok(())
+}
+
+/// Marks the account's address verified, if it is still `email` (a link for an address the
+/// account has since left verifies nothing).
+pub async fn set_verified(
+    c: &mut impl Exec,
+    id: UserId,
+    email: &str,
+    now: Timestamp,
+) -> Result<bool, DbError> {
+    Ok(run!(c, x => sqlx::query(
+        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $3), updated_at = $3
+         WHERE id = $1 AND email = $2",
+    )
+    .bind(id)
+    .bind(email)
+    .bind(now)
+    .execute(x)
+    .await
+    .map(|r| r.rows_affected() == 1))?)
+}
+
+/// Moves the account to a new, just verified, address. A taken address answers
+/// [`DbError::UniqueViolation`].
+pub async fn set_email(
+    c: &mut impl Exec,
+    id: UserId,
+    email: &str,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    run!(c, x => sqlx::query(
+        "UPDATE users SET email = $2, email_verified_at = $3, updated_at = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(email)
+    .bind(now)
+    .execute(x)
+    .await
+    .map(|_| ()))?;
+    Ok(())
+}
+
+pub async fn set_name(
+    c: &mut impl Exec,
+    id: UserId,
+    name: &str,
+    now: Timestamp,
+) -> Result<(), DbError> {
+    run!(c, x => sqlx::query("UPDATE users SET name = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(name)
+        .bind(now)
+        .execute(x)
+        .await
+        .map(|_| ()))?;
+    Ok(())
+}
+
+/// Whether any account exists (the first sign-up of an empty instance is always allowed).
+pub async fn any(c: &mut impl Exec) -> Result<bool, DbError> {
+    let found: Option<i32> = run!(c, x => sqlx::query_scalar("SELECT 1 FROM users LIMIT 1")
+        .fetch_optional(x)
+        .await)?;
+    Ok(found.is_some())
 }

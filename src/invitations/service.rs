@@ -692,14 +692,27 @@ pub async fn revoke(
     Ok(())
 }
 
+/// The refusal of an unverified account's in-app invitation list and answers: until the
+/// address is proven, its invitations may be someone else's. The invitation's own link (whose
+/// token reached that inbox) still works.
+fn unverified() -> AppError {
+    AppError::Conflict(
+        "Confirm your email address first: invitations to it show here once it is confirmed. The link in an invitation email works already.".into(),
+    )
+}
+
 pub async fn mine(state: &AppState, user: &UserRecord) -> Result<Vec<MyInvitation>, AppError> {
+    if !user.email_verified() {
+        return Err(unverified());
+    }
     let mut c = state.db.conn().await?;
     let rows = invitations::pending_for_email(&mut c, &user.email, Timestamp::now()).await?;
     Ok(rows.into_iter().map(MyInvitation::from).collect())
 }
 
 /// Joins the organization. Only the invited address can accept: the invitation is looked up
-/// by id *and* the caller's email, so anyone else gets "not found".
+/// by id *and* the caller's email, so anyone else gets "not found"; and only once that address
+/// is verified.
 pub async fn accept(
     state: &AppState,
     user: &UserRecord,
@@ -710,6 +723,10 @@ pub async fn accept(
     let inv = invitations::find_pending_for_email(&mut tx, invitation, &user.email, now)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Asked after the lookup, so that someone else's invitation is "not found" alike.
+    if !user.email_verified() {
+        return Err(unverified());
+    }
     match inv.workspace_id {
         None => join(state, &mut tx, user, inv.organization_id, inv.id, None, now).await?,
         Some(ws) => {
@@ -824,6 +841,10 @@ pub async fn decline(
     let inv = invitations::find_pending_for_email(&mut tx, invitation, &user.email, now)
         .await?
         .ok_or(AppError::NotFound)?;
+    // Asked after the lookup, so that someone else's invitation is "not found" alike.
+    if !user.email_verified() {
+        return Err(unverified());
+    }
     lock(&mut tx, inv.organization_id).await?;
     mark_declined(&mut tx, inv.id, now).await?;
     record(
@@ -962,6 +983,8 @@ pub async fn accept_link(
         return Err(AppError::Forbidden);
     }
     join_by_link(state, &mut tx, user, &inv, raw_token, now).await?;
+    // The link's token reached this address's inbox: the address is the user's.
+    crate::accounts::links::verified_by_invitation(&mut tx, user).await?;
     tx.commit().await?;
     Ok(inv.organization_id)
 }
@@ -1143,6 +1166,8 @@ pub async fn sign_up_with_link(
         }
         other => other?,
     }
+    // The link reached the invited address: the new account's address is verified.
+    users::set_verified(&mut tx, id, &inv.email, now).await?;
     let user = users::find_by_id(&mut tx, id)
         .await?
         .ok_or(AppError::Internal)?;

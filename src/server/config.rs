@@ -6,7 +6,9 @@ use std::{net::SocketAddr, path::PathBuf};
 use clap::Parser;
 use url::Url;
 
-use crate::{db::DEFAULT_URL, limits::PlatformLimits, rate_limits::RateLimits};
+use crate::{
+    accounts::SignUpPolicy, db::DEFAULT_URL, limits::PlatformLimits, rate_limits::RateLimits,
+};
 
 #[derive(Debug, Clone, Parser)]
 #[command(
@@ -72,7 +74,10 @@ pub struct Cli {
     /// A rate limit, as NAME=MAX/SECONDS, or NAME=off: `sign_in_address` (sign-in attempts per
     /// client address, shipped 30/300), `sign_in_account` (failed sign-ins per account, 10/900),
     /// `sign_up_address` (sign-ups per client address, 10/3600), `invitations_user`
-    /// (invitations sent per user, 200/3600). Repeat the flag, or separate with commas.
+    /// (invitations sent per user, 200/3600), `reset_address` (password reset requests per
+    /// client address, 10/3600), `reset_account` (per account, 3/3600), `account_emails`
+    /// (verification links sent again, address changes and sign-up attempts per account,
+    /// 5/3600). Repeat the flag, or separate with commas.
     #[arg(
         long = "rate-limit",
         env = "ORGSPACE_RATE_LIMITS",
@@ -80,6 +85,18 @@ pub struct Cli {
         value_delimiter = ','
     )]
     pub rate_limits: Vec<String>,
+
+    /// Who may create an account: `open` (anyone), `invite-only` (only invitation links; the
+    /// first account of an empty instance can always be made) or
+    /// `domains:example.com,example.org` (only addresses at those domains; invitation links
+    /// still work for any address).
+    #[arg(
+        long = "sign-up",
+        env = "ORGSPACE_SIGN_UP",
+        default_value = "open",
+        value_name = "POLICY"
+    )]
+    pub sign_up: String,
 
     /// Behind a load balancer or reverse proxy: take the client address from the last entry of
     /// `X-Forwarded-For` (which the proxy must set) rather than from the connection.
@@ -114,6 +131,7 @@ pub struct Config {
     pub invitation_days: u32,
     pub rate_limits: RateLimits,
     pub trust_forwarded_for: bool,
+    pub sign_up: SignUpPolicy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +148,8 @@ pub enum ConfigError {
     Limits(String),
     #[error("--rate-limit {0}")]
     RateLimits(String),
+    #[error("--sign-up {0}")]
+    SignUp(String),
     #[error(
         "cannot find the site folder (tried {0}); build it with `make build` or set LEPTOS_SITE_ROOT"
     )]
@@ -186,7 +206,10 @@ impl Cli {
 
         let rate_limits = RateLimits::parse(&self.rate_limits).map_err(ConfigError::RateLimits)?;
 
+        let sign_up = SignUpPolicy::parse(&self.sign_up).map_err(ConfigError::SignUp)?;
+
         Ok(Config {
+            sign_up,
             limits,
             invitation_days: self.invitation_days,
             rate_limits,
@@ -316,6 +339,17 @@ mod tests {
         let e = config(&["--org-limit", "guests=3"]).unwrap_err();
         assert!(e.to_string().contains("not an organization limit"), "{e}");
         assert!(Cli::try_parse_from(["orgspace", "--invitation-days", "0"]).is_err());
+    }
+
+    #[test]
+    fn the_sign_up_policy_is_read_and_checked() {
+        assert_eq!(config(&[]).unwrap().sign_up, SignUpPolicy::Open);
+        assert_eq!(
+            config(&["--sign-up", "invite-only"]).unwrap().sign_up,
+            SignUpPolicy::InviteOnly
+        );
+        let e = config(&["--sign-up", "closed"]).unwrap_err();
+        assert!(e.to_string().starts_with("--sign-up"), "{e}");
     }
 
     #[test]

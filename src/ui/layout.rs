@@ -8,11 +8,49 @@ use leptos_router::{
 };
 
 use crate::{
-    accounts::Me,
+    accounts::{Me, ResendVerification},
     error::AppError,
     roles::Role,
     ui::{RoleBadge, session::SessionContext, urlencode},
 };
+
+/// While the account's address is unverified: where the confirmation link is, and a button
+/// to send it again.
+#[component]
+fn VerifyBanner(me: Me) -> impl IntoView {
+    let resend = ServerAction::<ResendVerification>::new();
+    let error = Signal::derive(move || resend.value().get().and_then(Result::err));
+    let sent = move || matches!(resend.value().get(), Some(Ok(())));
+    let where_ = if me.emails_sent {
+        format!(
+            "we sent a link to {}. Invitations to it show up once it is confirmed.",
+            me.email
+        )
+    } else {
+        format!(
+            "orgspace sends no email here (no mail server is configured), so the link for {} is in its log: look for \"the verification link\".",
+            me.email
+        )
+    };
+    view! {
+        <div class="verify-banner" role="status">
+            <p><strong>"Confirm your email address: "</strong>{where_}</p>
+            <ActionForm action=resend>
+                {move || if sent() {
+                    view! { <span>"Sent again: the new link replaces the old one."</span> }.into_any()
+                } else {
+                    view! {
+                        <button type="submit" class="button"
+                            aria-busy=move || resend.pending().get().then_some("true")>
+                            "Send the email again"
+                        </button>
+                    }.into_any()
+                }}
+                {move || error.get().map(|e| view! { <span role="alert">{e.to_string()}</span> })}
+            </ActionForm>
+        </div>
+    }
+}
 
 /// The orgspace mark: four squares, one of them filled.
 #[component]
@@ -69,6 +107,14 @@ pub fn AppLayout() -> impl IntoView {
                     })}
                 </Transition>
             </header>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match session.me.await {
+                        Ok(Some(me)) if !me.email_verified => Some(view! { <VerifyBanner me/> }),
+                        _ => None,
+                    }
+                })}
+            </Transition>
             <div class="frame">
                 <nav class="sidebar" aria-label="Main">
                     <A href="/" exact=true>

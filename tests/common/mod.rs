@@ -273,6 +273,22 @@ impl TestApp {
         app
     }
 
+    /// With the operator's configuration changed by `change` (the sign-up policy, say), and an
+    /// SMTP server when `smtp_url` is given (emails queue in the outbox; no sender runs).
+    pub async fn configured(
+        test_db: &TestDb,
+        smtp_url: Option<&str>,
+        change: impl FnOnce(&mut Config),
+    ) -> TestApp {
+        let mut app = Self::build(test_db, PUBLIC_URL, &[]).await;
+        let mut config = (*app.state.config).clone();
+        config.smtp_url = smtp_url.map(|u| u.parse().expect("smtp url"));
+        change(&mut config);
+        app.state.config = std::sync::Arc::new(config);
+        app.router = server::router(app.state.clone());
+        app
+    }
+
     /// With rate limits of the operator, as `--rate-limit` takes them (`sign_in_account=3/60`).
     pub async fn with_rate_limits(test_db: &TestDb, rules: &[&str]) -> TestApp {
         let mut app = Self::build(test_db, PUBLIC_URL, &[]).await;
@@ -334,6 +350,7 @@ impl TestApp {
             invitation_days: 7,
             rate_limits: Default::default(),
             trust_forwarded_for: false,
+            sign_up: Default::default(),
         };
         let state = server::state_over(config, test_db.db.clone(), Passwords::new(2))
             .await
@@ -349,6 +366,7 @@ impl TestApp {
     pub fn client(&self) -> Client {
         Client {
             router: self.router.clone(),
+            db: self.state.db.clone(),
             cookie: None,
             origin: Some(PUBLIC_URL.to_owned()),
             peer: None,
@@ -380,6 +398,7 @@ impl Response {
 
 pub struct Client {
     router: Router,
+    db: Db,
     /// The session cookie, `name=value`.
     pub cookie: Option<String>,
     /// Sent as `Origin` with every POST, as browsers do; `None` for a script.
@@ -483,8 +502,26 @@ impl Client {
         b.body(Body::from(body)).unwrap()
     }
 
-    /// Signs up a new account with a unique email; answers (email, password).
+    /// Signs up a new account with a unique email, and confirms its address as its owner
+    /// would by opening the emailed link (here through the data layer: what the link does is
+    /// tested in account_links_http.rs); answers (email, password).
     pub async fn sign_up(&mut self, name: &str, organization: &str) -> (String, String) {
+        let (email, password) = self.sign_up_unverified(name, organization).await;
+        let mut c = self.db.conn().await.unwrap();
+        let now = orgspace::timestamp::Timestamp::now();
+        orgspace::db::users::set_verified(
+            &mut c,
+            self.me().await["id"].as_str().unwrap().parse().unwrap(),
+            &email,
+            now,
+        )
+        .await
+        .unwrap();
+        (email, password)
+    }
+
+    /// Signs up a new account with a unique email, left unverified; answers (email, password).
+    pub async fn sign_up_unverified(&mut self, name: &str, organization: &str) -> (String, String) {
         let email = format!(
             "{}-{}@example.com",
             name.to_lowercase().replace(' ', "."),

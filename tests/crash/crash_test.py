@@ -139,9 +139,10 @@ def run(server, data, mail_api):
     for i in range(MEMBERS):
         user = Browser(server)
         email = user.sign_up(f"Member {i}")
-        invitation = admin.ok("add_organization_member", organization_id=org, email=email,
-                              role="member")["invitation"]["id"]
-        user.ok("accept_invitation", invitation_id=invitation)
+        # Through the invitation's link, as a new account (its address unconfirmed) does.
+        link = admin.ok("add_organization_member", organization_id=org, email=email,
+                        role="member")["link"]
+        user.ok("accept_invitation_link", token=link.rsplit("/", 1)[1])
         members.append(user.ok("get_me")["id"])
 
     # What was acknowledged, in order: ("invite", email) / ("role", user, role) /
