@@ -13,6 +13,9 @@ process.env.E2E_DATA ??= mkdtempSync(join(tmpdir(), 'orgspace-e2e-'));
 const databaseUrl =
   process.env.E2E_DATABASE_URL ?? `sqlite://${join(process.env.E2E_DATA, 'e2e.db')}`;
 export const baseURL = `http://127.0.0.1:${port}`;
+// A second orgspace with `--sign-up invite-only`, on a SQLite file of its own.
+const invitePort = Number(process.env.E2E_INVITE_PORT ?? port + 1);
+export const inviteOnlyURL = `http://127.0.0.1:${invitePort}`;
 export const mailURL = `http://127.0.0.1:${mailPort}`;
 
 export default defineConfig({
@@ -69,6 +72,20 @@ export default defineConfig({
         RUST_LOG: process.env.RUST_LOG ?? 'warn',
       },
       url: `${baseURL}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      command:
+        `${join(target, 'release', 'orgspace')} --addr 127.0.0.1:${invitePort} ` +
+        `--public-url ${inviteOnlyURL} --smtp-url smtp://127.0.0.1:${smtpPort} --sign-up invite-only ` +
+        `--rate-limit sign_up_address=100000/3600,sign_in_address=100000/300`,
+      env: {
+        DATABASE_URL: `sqlite://${join(process.env.E2E_DATA, 'invite-only.db')}`,
+        LEPTOS_SITE_ROOT: join(target, 'site'),
+        RUST_LOG: process.env.RUST_LOG ?? 'warn',
+      },
+      url: `${inviteOnlyURL}/readyz`,
       reuseExistingServer: false,
       timeout: 60_000,
     },

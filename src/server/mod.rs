@@ -208,7 +208,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             .map_err(StartError::Email)?;
         }
         None => tracing::warn!(
-            "no --smtp-url: invitation emails are not sent; their links are logged here"
+            "no --smtp-url: no email is sent; invitation, address confirmation and password reset links are logged here"
         ),
     }
     let listener = tokio::net::TcpListener::bind(addr)
