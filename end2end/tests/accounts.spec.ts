@@ -112,7 +112,7 @@ test('changing the password needs the current one, and the new one signs in', as
   await page.locator('.user-menu > summary').click();
   await page.getByRole('link', { name: 'Account' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Account' })).toBeVisible();
-  await expect(page.getByRole('region', { name: 'Profile' })).toContainText(account.email);
+  await expect(page.getByRole('region', { name: 'Profile' }).getByLabel('Email')).toHaveValue(account.email);
 
   const password = page.getByRole('region', { name: 'Password' });
   const newPassword = `${account.password}-renewed`;

@@ -1,5 +1,6 @@
 import { Browser, Page, expect } from '@playwright/test';
 import { Account, expectDashboard, newAccount, signUp } from './accounts';
+import { emailsTo } from './mail';
 
 /** Opens the invite dialog on the members page and invites `email`. */
 export async function invite(page: Page, email: string, role: 'member' | 'admin' = 'member') {
@@ -45,7 +46,8 @@ export async function setLimit(page: Page, setting: string, value: number) {
 
 /**
  * A second person, in a browser page of their own, who joins `admin`'s organization as
- * `role`: the admin invites them, they sign up and accept in the app.
+ * `role`: the admin invites them, they sign up, confirm their address from the email (the
+ * app shows no invitations to an unconfirmed address), and accept in the app.
  */
 export async function joinAs(
   browser: Browser,
@@ -62,9 +64,24 @@ export async function joinAs(
   const page = await browser.newPage();
   await signUp(page, account);
   await expectDashboard(page, account.organization);
+  await confirmAddress(page, account.email);
+  await page.goto('/');
   await page.getByRole('link', { name: /Invitations/ }).click();
   const card = page.getByRole('listitem', { name: organization });
   await card.getByRole('button', { name: 'Accept' }).click();
   await expectDashboard(page, organization);
   return { page, account };
+}
+
+/** Opens the confirmation link emailed to `email` and presses its button. */
+export async function confirmAddress(page: Page, email: string) {
+  const [confirmation] = (await emailsTo(email))
+    .filter((e) => e.subject === 'Confirm your email address for orgspace')
+    .slice(-1);
+  expect(confirmation, `a confirmation email to ${email}`).toBeTruthy();
+  const link = confirmation.text.match(/https?:\/\/\S+\/verify\/[A-Za-z0-9_-]{43}/);
+  expect(link, `a confirmation link in: ${confirmation.text}`).not.toBeNull();
+  await page.goto(link![0]);
+  await page.getByRole('button', { name: 'Confirm my address' }).click();
+  await expect(page.getByRole('heading', { name: 'Your address is confirmed' })).toBeVisible();
 }
