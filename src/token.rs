@@ -28,9 +28,36 @@ pub fn hash(raw: &str) -> [u8; 32] {
     Sha256::digest(raw.as_bytes()).into()
 }
 
+/// The hash of a token as it was typed into a link's address (surrounding blanks ignored), or
+/// `None` when it is not even shaped like one (43 base64url characters): such a link finds
+/// nothing, without asking the database.
+pub fn hash_of_link(raw: &str) -> Option<[u8; 32]> {
+    let raw = raw.trim();
+    let shaped = raw.len() == 43
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    shaped.then(|| hash(raw))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_token_shaped_links_are_hashed() {
+        let raw = "A".repeat(43);
+        assert_eq!(hash_of_link(&format!(" {raw}\n")), Some(hash(&raw)));
+        for bad in [
+            "",
+            "short",
+            &"A".repeat(44),
+            &format!("{}.", "A".repeat(42)),
+            &"é".repeat(22),
+        ] {
+            assert_eq!(hash_of_link(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn tokens_are_256_random_bits_stored_as_their_hash() {

@@ -152,15 +152,10 @@ async fn find(
     purpose: Purpose,
     raw: &str,
 ) -> Result<Option<LinkRecord>, DbError> {
-    let raw = raw.trim();
-    if raw.len() != 43
-        || !raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    let Some(hash) = token::hash_of_link(raw) else {
         return Ok(None);
-    }
-    account_links::find_by_token(c, purpose, &token::hash(raw)).await
+    };
+    account_links::find_by_token(c, purpose, &hash).await
 }
 
 /// Why a link cannot be used, as a sentence.

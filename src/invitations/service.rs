@@ -935,15 +935,10 @@ fn link_state(inv: &LinkRecord, now: Timestamp) -> LinkState {
 
 /// The invitation of a token as typed into a URL: anything that is not a token finds nothing.
 async fn find_link(c: &mut impl Exec, raw_token: &str) -> Result<Option<LinkRecord>, AppError> {
-    let raw = raw_token.trim();
-    if raw.len() != 43
-        || !raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    let Some(hash) = token::hash_of_link(raw_token) else {
         return Ok(None);
-    }
-    Ok(invitations::find_by_token(c, &token::hash(raw)).await?)
+    };
+    Ok(invitations::find_by_token(c, &hash).await?)
 }
 
 /// The open invitation of `raw_token` for the write that uses it, or the sentence that says
