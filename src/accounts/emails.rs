@@ -2,7 +2,7 @@
 //! password, and someone tried to sign up with your address. Each has a plain-text body and an
 //! HTML one with the same words.
 
-use crate::{db::outbox::NewEmail, email::html_escape, timestamp::Timestamp};
+use crate::{db::outbox::NewEmail, email, timestamp::Timestamp};
 
 pub struct Rendered {
     pub to: String,
@@ -45,47 +45,15 @@ fn render(l: Letter<'_>) -> Rendered {
     }
     text.push_str(&l.note);
     text.push('\n');
-    let h = html_escape;
-    let paragraphs: String = l
+    let mut body: String = l
         .paragraphs
         .iter()
-        .map(|p| {
-            format!(
-                r#"<p style="margin:0 0 16px;font-size:15px;line-height:1.5">{}</p>"#,
-                h(p)
-            )
-        })
+        .map(|p| email::html_paragraph(p))
         .collect();
-    let button = l
-        .button
-        .map(|(label, link)| {
-            format!(
-                r#"<p style="margin:8px 0 24px"><a href="{link}" style="display:inline-block;padding:12px 20px;background:#4f46e5;color:#ffffff;border-radius:8px;font-weight:600;text-decoration:none">{label}</a></p>
-<p style="margin:0 0 8px;font-size:13px;color:#4b5563">Or paste this link into your browser:<br><a href="{link}" style="color:#4f46e5;word-break:break-all">{link}</a></p>"#,
-                link = h(link),
-                label = h(label),
-            )
-        })
-        .unwrap_or_default();
-    let html = format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{subject}</title></head>
-<body style="margin:0;padding:24px;background:#f5f6f8;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#111827">
-<table role="presentation" width="100%" cellspacing="0" cellpadding="0"><tr><td align="center">
-<table role="presentation" width="560" cellspacing="0" cellpadding="0" style="max-width:560px;background:#ffffff;border:1px solid #e5e7eb;border-radius:10px">
-<tr><td style="padding:32px">
-<p style="margin:0 0 8px;font-size:13px;font-weight:600;letter-spacing:.04em;text-transform:uppercase;color:#4b5563">orgspace</p>
-<h1 style="margin:0 0 16px;font-size:22px">{heading}</h1>
-{paragraphs}{button}
-<p style="margin:16px 0 0;font-size:13px;color:#4b5563">{note}</p>
-</td></tr></table>
-</td></tr></table>
-</body></html>
-"#,
-        subject = h(&l.subject),
-        heading = h(&l.heading),
-        note = h(&l.note),
-    );
+    if let Some((label, link)) = l.button {
+        body.push_str(&email::html_button(label, link));
+    }
+    let html = email::html_page(&l.subject, &l.heading, &body, &l.note);
     Rendered {
         to: l.to.to_owned(),
         subject: l.subject,

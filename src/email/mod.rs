@@ -45,6 +45,50 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
+/// The HTML of an orgspace email: the frame every one of them shares (a card on a grey page,
+/// the name above a heading, a closing note in small print). `heading` and `note` are text,
+/// escaped here; `body` is markup its caller escaped.
+pub fn html_page(subject: &str, heading: &str, body: &str, note: &str) -> String {
+    let h = html_escape;
+    format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{subject}</title></head>
+<body style="margin:0;padding:24px;background:#f5f6f8;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#111827">
+<table role="presentation" width="100%" cellspacing="0" cellpadding="0"><tr><td align="center">
+<table role="presentation" width="560" cellspacing="0" cellpadding="0" style="max-width:560px;background:#ffffff;border:1px solid #e5e7eb;border-radius:10px">
+<tr><td style="padding:32px">
+<p style="margin:0 0 8px;font-size:13px;font-weight:600;letter-spacing:.04em;text-transform:uppercase;color:#6b7280">orgspace</p>
+<h1 style="margin:0 0 16px;font-size:22px">{heading}</h1>
+{body}
+<p style="margin:16px 0 0;font-size:13px;color:#6b7280">{note}</p>
+</td></tr></table>
+</td></tr></table>
+</body></html>
+"#,
+        subject = h(subject),
+        heading = h(heading),
+        note = h(note),
+    )
+}
+
+/// A paragraph of an email's HTML body, from text.
+pub fn html_paragraph(text: &str) -> String {
+    format!(
+        r#"<p style="margin:0 0 24px;font-size:15px;line-height:1.5">{}</p>"#,
+        html_escape(text)
+    )
+}
+
+/// An email's button to `link`, with the link written out beneath it for pasting.
+pub fn html_button(label: &str, link: &str) -> String {
+    format!(
+        r#"<p style="margin:0 0 24px"><a href="{link}" style="display:inline-block;padding:12px 20px;background:#4f46e5;color:#ffffff;border-radius:8px;font-weight:600;text-decoration:none">{label}</a></p>
+<p style="margin:0 0 8px;font-size:13px;color:#6b7280">Or paste this link into your browser:<br><a href="{link}" style="color:#4f46e5;word-break:break-all">{link}</a></p>"#,
+        link = html_escape(link),
+        label = html_escape(label),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

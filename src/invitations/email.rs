@@ -1,6 +1,11 @@
 //! The invitation email: who invited whom to what, the link, and until when it works.
 
-use crate::{db::outbox::NewEmail, email::html_escape, roles::Role, timestamp::Timestamp};
+use crate::{
+    db::outbox::NewEmail,
+    email::{self, html_escape},
+    roles::Role,
+    timestamp::Timestamp,
+};
 
 pub struct InvitationEmail<'a> {
     pub to: &'a str,
@@ -56,32 +61,22 @@ pub fn render(e: &InvitationEmail<'_>) -> Rendered {
         to = e.to,
     );
     let h = html_escape;
-    let html = format!(
-        r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{subject}</title></head>
-<body style="margin:0;padding:24px;background:#f5f6f8;font-family:-apple-system,Segoe UI,Roboto,Helvetica,Arial,sans-serif;color:#111827">
-<table role="presentation" width="100%" cellspacing="0" cellpadding="0"><tr><td align="center">
-<table role="presentation" width="560" cellspacing="0" cellpadding="0" style="max-width:560px;background:#ffffff;border:1px solid #e5e7eb;border-radius:10px">
-<tr><td style="padding:32px">
-<p style="margin:0 0 8px;font-size:13px;font-weight:600;letter-spacing:.04em;text-transform:uppercase;color:#6b7280">orgspace</p>
-<h1 style="margin:0 0 16px;font-size:22px">You are invited to {target}</h1>
-<p style="margin:0 0 24px;font-size:15px;line-height:1.5"><strong>{inviter}</strong> ({inviter_email}) invited you to join {place} as {as_what}.</p>
-<p style="margin:0 0 24px"><a href="{link}" style="display:inline-block;padding:12px 20px;background:#4f46e5;color:#ffffff;border-radius:8px;font-weight:600;text-decoration:none">Open the invitation</a></p>
-<p style="margin:0 0 8px;font-size:13px;color:#6b7280">Or paste this link into your browser:<br><a href="{link}" style="color:#4f46e5;word-break:break-all">{link}</a></p>
-<p style="margin:16px 0 0;font-size:13px;color:#6b7280">The link is for {to} only, works once, and expires on {expires}. If you did not expect this invitation, you can ignore this email: nothing happens unless you accept.</p>
-</td></tr></table>
-</td></tr></table>
-</body></html>
-"#,
-        subject = h(&subject),
-        target = h(target),
+    let body = format!(
+        r#"<p style="margin:0 0 24px;font-size:15px;line-height:1.5"><strong>{inviter}</strong> ({inviter_email}) invited you to join {place} as {as_what}.</p>
+{button}"#,
         inviter = h(e.inviter_name),
         inviter_email = h(e.inviter_email),
         place = h(&place),
-        as_what = as_what,
-        link = h(e.link),
-        to = h(e.to),
-        expires = h(&expires),
+        button = email::html_button("Open the invitation", e.link),
+    );
+    let html = email::html_page(
+        &subject,
+        &format!("You are invited to {target}"),
+        &body,
+        &format!(
+            "The link is for {} only, works once, and expires on {expires}. If you did not expect this invitation, you can ignore this email: nothing happens unless you accept.",
+            e.to
+        ),
     );
     Rendered {
         subject,
