@@ -44,8 +44,10 @@ const EMAIL_TAKEN: &str =
 /// transaction: either all of it exists afterwards or none of it. The account starts
 /// unverified, and a confirmation link goes to its address in the same transaction.
 pub async fn sign_up(state: &AppState, input: ValidSignUp) -> Result<UserId, AppError> {
-    // The operator's policy first; the first account of an empty instance is always allowed.
-    let first = {
+    // The operator's policy first; the first account of an empty instance is always allowed
+    // (asked only where it matters: a sign-up is never "first" for the other policies).
+    let invite_only = state.config.sign_up == SignUpPolicy::InviteOnly;
+    let first = invite_only && {
         let mut c = state.db.conn().await?;
         !users::any(&mut c).await?
     };
@@ -61,7 +63,7 @@ pub async fn sign_up(state: &AppState, input: ValidSignUp) -> Result<UserId, App
     let workspace = WorkspaceId::new();
 
     let mut tx = state.db.begin().await?;
-    if state.config.sign_up == SignUpPolicy::InviteOnly && users::any(&mut tx).await? && first {
+    if first && users::any(&mut tx).await? {
         // Two first sign-ups at once: the one that came second is not first any more. (Exact
         // on SQLite, whose write transactions queue; on PostgreSQL two in the same instant can
         // both get through, which leaves two accounts rather than one: no one's rights.)
