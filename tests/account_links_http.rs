@@ -64,6 +64,12 @@ async fn sign_up_as(
         .await
 }
 
+async fn sign_in(client: &mut Client, email: &str, password: &str) -> common::Response {
+    client
+        .call("sign_in", &[("email", email), ("password", password)])
+        .await
+}
+
 async fn me(client: &mut Client) -> Value {
     client.call("get_me", &[]).await.json()
 }
@@ -289,16 +295,12 @@ async fn a_password_reset_takes_a_squatted_address_back(t: TestDb) {
     assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "null"));
     assert_eq!(emails_to(&app, "nobody@example.com").await, 0);
     for i in 0..10 {
-        let r = app
-            .client()
-            .call(
-                "sign_in",
-                &[
-                    ("email", "owner@example.com"),
-                    ("password", &format!("guess {i}")),
-                ],
-            )
-            .await;
+        let r = sign_in(
+            &mut app.client(),
+            "owner@example.com",
+            &format!("guess {i}"),
+        )
+        .await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
     let r = owner
@@ -347,27 +349,15 @@ async fn a_password_reset_takes_a_squatted_address_back(t: TestDb) {
         )
         .await;
     assert_eq!(v["data"]["getOrganizations"], Value::Null, "{v}");
-    let r = app
-        .client()
-        .call(
-            "sign_in",
-            &[
-                ("email", "owner@example.com"),
-                ("password", "squatter's password"),
-            ],
-        )
-        .await;
+    let r = sign_in(
+        &mut app.client(),
+        "owner@example.com",
+        "squatter's password",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
     // The lockout of ten wrong guesses is lifted, and the address is the owner's now.
-    let r = owner
-        .call(
-            "sign_in",
-            &[
-                ("email", "owner@example.com"),
-                ("password", "the owner's password"),
-            ],
-        )
-        .await;
+    let r = sign_in(&mut owner, "owner@example.com", "the owner's password").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(me(&mut owner).await["email_verified"], json!(true));
     // Once only.
@@ -532,27 +522,9 @@ async fn a_new_address_takes_effect_once_its_link_is_opened(t: TestDb) {
         r.body
     );
     // Signing in takes the new address, not the old.
-    let r = app
-        .client()
-        .call(
-            "sign_in",
-            &[
-                ("email", "ada@new.example"),
-                ("password", "a long password"),
-            ],
-        )
-        .await;
+    let r = sign_in(&mut app.client(), "ada@new.example", "a long password").await;
     assert_eq!(r.status, StatusCode::OK);
-    let r = app
-        .client()
-        .call(
-            "sign_in",
-            &[
-                ("email", "ada@old.example"),
-                ("password", "a long password"),
-            ],
-        )
-        .await;
+    let r = sign_in(&mut app.client(), "ada@old.example", "a long password").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
 

@@ -62,6 +62,18 @@ async fn create_workspace(client: &mut Client, org: &str, name: &str) -> String 
     r.json().as_str().unwrap().to_owned()
 }
 
+/// The usage of `setting` in an answer of `get_organization_limits`.
+fn usage_of(limits: &Value, setting: &str) -> f64 {
+    limits["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["setting"] == setting)
+        .unwrap()["usage"]
+        .as_f64()
+        .unwrap()
+}
+
 fn data<'a>(v: &'a Value, op: &str) -> &'a Value {
     assert!(v.get("errors").is_none(), "{op}: {v}");
     &v["data"][op]
@@ -680,16 +692,7 @@ async fn usage_reports_count_against_the_limits_the_dashboard_shows(t: TestDb) {
         )
         .await;
     let limits = r.json();
-    let usage = |setting: &str| {
-        limits["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["setting"] == setting)
-            .unwrap()["usage"]
-            .as_f64()
-            .unwrap()
-    };
+    let usage = |setting: &str| usage_of(&limits, setting);
     assert_eq!(usage("ComputeTime"), 96.5);
     assert_eq!(usage("DatasetStorage"), 30.0);
     assert_eq!(usage("Instances"), 3.0);
@@ -970,16 +973,7 @@ async fn only_the_organizations_admins_keys_report_usage(t: TestDb) {
         )
         .await
         .json();
-    let usage = |setting: &str| {
-        limits["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|i| i["setting"] == setting)
-            .unwrap()["usage"]
-            .as_f64()
-            .unwrap()
-    };
+    let usage = |setting: &str| usage_of(&limits, setting);
     assert_eq!((usage("ComputeTime"), usage("Instances")), (0.0, 3.0));
 
     // Made an admin, Mel's key reports: the role is read at each report.

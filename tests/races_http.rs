@@ -37,6 +37,36 @@ where
     statuses
 }
 
+/// `count` people with accounts, signed up on the two instances in turn, each invited to `org`
+/// as a member by `admin`: their clients, with the id of their invitation.
+async fn invited_people(
+    admin: &mut Client,
+    apps: [&TestApp; 2],
+    org: &str,
+    name: &str,
+    count: usize,
+) -> Vec<(Client, String)> {
+    let mut invitees = Vec::new();
+    for i in 0..count {
+        let mut user = apps[i % 2].client();
+        let (email, _) = user.sign_up(&format!("{name} {i}"), "Own").await;
+        let r = admin
+            .call(
+                "add_organization_member",
+                &[
+                    ("organization_id", org),
+                    ("email", &email),
+                    ("role", "member"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "invite {i}: {}", r.body);
+        let id = r.json()["invitation"]["id"].as_str().unwrap().to_owned();
+        invitees.push((user, id));
+    }
+    invitees
+}
+
 fn tally(statuses: &[StatusCode]) -> (usize, usize) {
     let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
     let refused = statuses
@@ -58,25 +88,7 @@ async fn two_hundred_acceptances_fill_a_members_limit_of_fifty_exactly(t: TestDb
     let org = admin.current_organization().await;
 
     // 200 people with accounts, each invited while the limit is high.
-    let mut invitees: Vec<(Client, String)> = Vec::new();
-    for i in 0..200 {
-        let app = if i % 2 == 0 { &one } else { &two };
-        let mut user = app.client();
-        let (email, _) = user.sign_up(&format!("Racer {i}"), "Own").await;
-        let r = admin
-            .call(
-                "add_organization_member",
-                &[
-                    ("organization_id", org.as_str()),
-                    ("email", &email),
-                    ("role", "member"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "invite {i}: {}", r.body);
-        let id = r.json()["invitation"]["id"].as_str().unwrap().to_owned();
-        invitees.push((user, id));
-    }
+    let invitees = invited_people(&mut admin, [&one, &two], &org, "Racer", 200).await;
     // Then the limit comes down to 50: the pending invitations stay, acceptances are checked.
     let r = admin
         .call(
@@ -244,24 +256,7 @@ async fn accepting_and_revoking_one_invitation_at_once_has_one_winner(t: TestDb)
     admin.sign_up("Admin", "Contested").await;
     let org = admin.current_organization().await;
     const PAIRS: usize = 30;
-    let mut invitees = Vec::new();
-    for i in 0..PAIRS {
-        let mut user = two.client();
-        let (email, _) = user.sign_up(&format!("Invitee {i}"), "Own").await;
-        let r = admin
-            .call(
-                "add_organization_member",
-                &[
-                    ("organization_id", org.as_str()),
-                    ("email", &email),
-                    ("role", "member"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::OK, "invite {i}: {}", r.body);
-        let id = r.json()["invitation"]["id"].as_str().unwrap().to_owned();
-        invitees.push((user, id));
-    }
+    let invitees = invited_people(&mut admin, [&one, &two], &org, "Invitee", PAIRS).await;
     let mut requests = Vec::new();
     for (mut user, id) in invitees {
         let mut revoker = one.client();
