@@ -1,5 +1,6 @@
-//! The anatools-compatible GraphQL API (`../shared/docs/anatools-compat.md` of the team): the
-//! operations the `anatools` Python SDK sends, at `/graphql` and at `POST /` (where
+//! The anatools-compatible GraphQL API (the dialect of the `anatools` SDK 3.0.0, and 6.x's API
+//! keys and paging; `tests/anatools/` drives the real SDKs against it): the operations the
+//! `anatools` Python SDK sends, at `/graphql` and at `POST /` (where
 //! `anatools.client(local=True)` posts). Every resolver calls the same service functions, and so
 //! the same policy, as the web UI; nothing is decided here.
 
